@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Misuse: vmcs_write64 on GUEST_PHYSICAL_ADDRESS (64-bit, read-only): must not compile. */
+/* expect: VMWRITE to a read-only */
+#include "vmx/vmx_ops.h"
+
+void build_fail_case(void);
+
+void build_fail_case(void)
+{
+	vmcs_write64(GUEST_PHYSICAL_ADDRESS, 0);
+}

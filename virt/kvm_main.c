@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM and vCPU objects and the run loop (seed 004): the generic side that a
+ * device model drives, KVM's kvm_main.c and x86.c in miniature.
+ */
+#include <string.h>
+
+#include "kernel/kernel.h"
+#include "kernel/mm.h"
+#include "kernel/x86.h"
+#include "vmx/vmx.h"
+
+#define SIZE_2M_PAGES 512
+
+static int next_vm_id;
+
+struct kvm *kvm_create_vm(const struct kvm_settings *settings)
+{
+	struct kvm *kvm = alloc_page();
+
+	_Static_assert(sizeof(struct kvm) <= PAGE_SIZE, "struct kvm fits a page");
+	if (!kvm)
+		return NULL;
+	kvm->id = next_vm_id++;
+	kvm->settings = *settings;
+	kvm->host_pages = 1;
+	kvm->start_tsc = rdtsc();
+	if (ept_init(kvm)) {
+		free_page(kvm);
+		return NULL;
+	}
+	return kvm;
+}
+
+void kvm_destroy_vm(struct kvm *kvm)
+{
+	for (int i = 0; i < kvm->nr_memslots; i++)
+		free_pages(__va(kvm->memslots[i].host_phys), kvm->memslots[i].npages);
+	ept_free(kvm);
+	free_page(kvm);
+}
+
+/*
+ * KVM_SET_USER_MEMORY_REGION: back [gpa, gpa + size) with host pages and map
+ * it in the EPT.  The backing is one physically contiguous, 2 MiB-aligned
+ * block so the EPT can use 2 MiB pages.  Guest RAM is not cleared (like RAM
+ * at power-on it holds no meaning); the loader zeroes what the image asks.
+ */
+int kvm_set_memory_region(struct kvm *kvm, u64 gpa, u64 size, const char *name)
+{
+	struct kvm_memory_slot *slot;
+	u64 npages = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
+	void *mem;
+	int r;
+
+	if (kvm->nr_memslots == KVM_MAX_MEMSLOTS || !IS_ALIGNED(gpa, PAGE_SIZE))
+		return -EINVAL;
+	mem = alloc_pages_contig(npages, SIZE_2M_PAGES);
+	if (!mem)
+		return -ENOMEM;
+	r = ept_map_range(kvm, gpa, __pa(mem), npages << PAGE_SHIFT);
+	if (r) {
+		free_pages(mem, npages);
+		return r;
+	}
+	slot = &kvm->memslots[kvm->nr_memslots++];
+	slot->base_gfn = gpa >> PAGE_SHIFT;
+	slot->npages = npages;
+	slot->host_phys = __pa(mem);
+	slot->name = name;
+	return 0;
+}
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, u64 gfn)
+{
+	for (int i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *s = &kvm->memslots[i];
+
+		if (gfn >= s->base_gfn && gfn - s->base_gfn < s->npages)
+			return s;
+	}
+	return NULL;
+}
+
+void *kvm_gpa_to_hva(struct kvm *kvm, u64 gpa, u64 len)
+{
+	struct kvm_memory_slot *s = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+	u64 off;
+
+	if (!s || len == 0)
+		return s ? __va(s->host_phys + (gpa - (s->base_gfn << PAGE_SHIFT))) : NULL;
+	off = gpa - (s->base_gfn << PAGE_SHIFT);
+	if (len > (s->npages << PAGE_SHIFT) - off)
+		return NULL;
+	return __va(s->host_phys + off);
+}
+
+int kvm_read_guest(struct kvm *kvm, u64 gpa, void *dst, u64 len)
+{
+	void *p = kvm_gpa_to_hva(kvm, gpa, len);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(dst, p, len);
+	return 0;
+}
+
+int kvm_write_guest(struct kvm *kvm, u64 gpa, const void *src, u64 len)
+{
+	void *p = kvm_gpa_to_hva(kvm, gpa, len);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
+struct kvm_vcpu *kvm_vm_ioctl_create_vcpu(struct kvm *kvm, int id,
+					   const struct vcpu_boot_state *boot)
+{
+	struct kvm_vcpu *vcpu;
+
+	if (kvm->online_vcpus == KVM_MAX_VCPUS)
+		return NULL;
+	vcpu = vmx_create_vcpu(kvm, id, boot);
+	if (!vcpu)
+		return NULL;
+	kvm->vcpus[kvm->online_vcpus++] = vcpu;
+	return vcpu;
+}
+
+void vcpu_load(struct kvm_vcpu *vcpu)
+{
+	vmx_vcpu_load(vcpu, 0);
+}
+
+void vcpu_put(struct kvm_vcpu *vcpu)
+{
+	vmx_vcpu_put(vcpu);
+}
+
+/* Handler returned > 0: go round again; <= 0: back to the device model. */
+static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
+{
+	vmx_vcpu_run(vcpu);
+	return vmx_handle_exit(vcpu);
+}
+
+static int vcpu_run(struct kvm_vcpu *vcpu)
+{
+	int r;
+
+	do {
+		r = vcpu_enter_guest(vcpu);
+	} while (r > 0);
+	return r;
+}
+
+/* KVM_RUN: finish what the device model answered, then run. */
+int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
+{
+	enum vcpu_pending_op op = vcpu->arch.pending;
+	int r = 1;
+
+	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
+	if (op == PENDING_PIO_IN || op == PENDING_PIO_STRING)
+		r = complete_pio(vcpu);
+	else if (op == PENDING_MMIO_READ || op == PENDING_MMIO_WRITE)
+		r = complete_mmio(vcpu);
+	vcpu->arch.pending = PENDING_NONE;
+	if (r > 0)
+		r = vcpu_run(vcpu);
+	vcpu->run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	return r;
+}

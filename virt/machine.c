@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device model behind the exit record: what QEMU does above KVM.  It
+ * builds the VM (memory, multiboot guest, one vCPU), then loops on
+ * kvm_arch_vcpu_ioctl_run() and serves each exit record with the PC
+ * devices in dev/, until a device, a hypercall or the hypervisor ends the
+ * machine.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dev/pc.h"
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "kernel/mm.h"
+#include "loader/mbinfo.h"
+#include "loader/multiboot.h"
+#include "virt/machine.h"
+
+#define GUEST_INITIAL_ESP 0x9fc00	/* top of conventional memory */
+#define MB_INFO_MAX 8192
+
+static struct pc_machine pc;
+
+static void console_tx(void *ctx, u8 byte)
+{
+	console_write(CONSOLE_GUEST, (const char *)&byte, 1);
+}
+
+static int gm_write(void *ctx, u64 gpa, const void *src, size_t n)
+{
+	return kvm_write_guest(ctx, gpa, src, n);
+}
+
+static int gm_zero(void *ctx, u64 gpa, size_t n)
+{
+	void *p = kvm_gpa_to_hva(ctx, gpa, n);
+
+	if (!p)
+		return -EFAULT;
+	memset(p, 0, n);
+	return 0;
+}
+
+static const struct guest_mem_ops guest_mem_ops = { gm_write, gm_zero };
+
+/* Multiboot v1: load the image, build the information structure. */
+static int load_multiboot(struct kvm *kvm, const struct machine_config *cfg,
+			  struct vcpu_boot_state *boot)
+{
+	static u8 info[MB_INFO_MAX];
+	struct mb_image img;
+	struct mb_boot_params params = {
+		.mem_bytes = cfg->mem_bytes,
+		.cmdline = cfg->cmdline,
+		.loader_name = "tinyvmx",
+	};
+	struct mb_layout lay;
+	char err[160];
+	size_t used;
+	int r;
+
+	r = mb_parse_image(cfg->image, cfg->image_len, &img, err, sizeof(err));
+	if (!r)
+		r = mb_check_fits(&img, cfg->mem_bytes, err, sizeof(err));
+	if (!r)
+		r = mb_load(&img, cfg->image, cfg->image_len, &guest_mem_ops, kvm,
+			    err, sizeof(err));
+	if (!r)
+		r = mb_plan_layout(img.load_end, &params, NULL, &lay, err, sizeof(err));
+	if (r) {
+		printk("tinyvmx: %s: %s\n", cfg->image_name, err);
+		return r;
+	}
+	if (img.warn_video)
+		printk("tinyvmx: %s: the kernel asks for a video mode; it gets text mode\n",
+		       cfg->image_name);
+	mb_apply_layout(&params, &lay);
+	r = mb_build_info(&params, lay.info_gpa, info, sizeof(info), &used);
+	if (!r)
+		r = kvm_write_guest(kvm, lay.info_gpa, info, used);
+	if (r) {
+		printk("tinyvmx: %s: cannot place the multiboot information (%d)\n",
+		       cfg->image_name, r);
+		return r;
+	}
+	memset(boot, 0, sizeof(*boot));
+	boot->mode = VCPU_ENTRY_PROTECTED_32;
+	boot->rip = img.entry;
+	boot->rsp = GUEST_INITIAL_ESP;
+	boot->regs[VCPU_REGS_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+	boot->regs[VCPU_REGS_RBX] = lay.info_gpa;
+	return 0;
+}
+
+static void serve_pio(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	bool out = run->io.direction == KVM_EXIT_IO_OUT;
+
+	for (u32 i = 0; i < run->io.count && machine_running(&pc.ev); i++) {
+		u8 *p = run->io_data + i * run->io.size;
+		u32 v = 0;
+
+		if (out)
+			memcpy(&v, p, run->io.size);
+		pc_pio(&pc, run->io.port, run->io.size, out, &v);
+		if (!out)
+			memcpy(p, &v, run->io.size);
+	}
+}
+
+static void serve_mmio(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u64 v = 0;
+
+	memcpy(&v, run->mmio.data, run->mmio.len);
+	if (pc_mmio(&pc, run->mmio.phys_addr, run->mmio.len, run->mmio.is_write,
+		    &v) == IO_BUS_UNASSIGNED)
+		vcpu->stat.mmio_unassigned++;
+	if (!run->mmio.is_write)
+		memcpy(run->mmio.data, &v, run->mmio.len);
+}
+
+static void kill(struct machine_result *res, struct kvm_vcpu *vcpu, const char *why)
+{
+	printk("tinyvmx: VM %d killed: %s", vcpu->kvm->id, why);
+	res->what = "killed";
+	res->code = vcpu->run->exit_reason;
+}
+
+void machine_run(const struct machine_config *cfg, struct machine_result *res)
+{
+	struct vcpu_boot_state boot;
+	struct kvm_vcpu *vcpu;
+	struct kvm *kvm;
+	u64 before = pmm_used_pages();
+
+	res->what = "error";
+	res->code = 0;
+	pc_machine_init(&pc, console_tx, NULL);
+	kvm = kvm_create_vm(&cfg->settings);
+	if (!kvm || kvm_set_memory_region(kvm, 0, cfg->mem_bytes, "ram")) {
+		printk("tinyvmx: cannot allocate %llu MiB of guest memory\n",
+		       cfg->mem_bytes >> 20);
+		return;
+	}
+	if (load_multiboot(kvm, cfg, &boot)) {
+		res->what = "bad-image";
+		return;
+	}
+	vcpu = kvm_vm_ioctl_create_vcpu(kvm, 0, &boot);
+	if (!vcpu)
+		return;
+	printk("tinyvmx: VM %d: %llu MiB, entry %#llx, host memory: VM %llu KiB "
+	       "(EPT %llu KiB), vCPU %llu KiB, total %llu KiB without guest RAM\n",
+	       kvm->id, cfg->mem_bytes >> 20, boot.rip,
+	       (kvm->host_pages + kvm->ept.pages) * 4, kvm->ept.pages * 4,
+	       vcpu->host_pages * 4,
+	       (pmm_used_pages() - before - (cfg->mem_bytes >> PAGE_SHIFT)) * 4);
+
+	for (;;) {
+		struct kvm_run *run = vcpu->run;
+
+		kvm_arch_vcpu_ioctl_run(vcpu);
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			serve_pio(vcpu);
+			break;
+		case KVM_EXIT_MMIO:
+			serve_mmio(vcpu);
+			break;
+		case KVM_EXIT_HLT:
+			/*
+			 * No device of this machine raises interrupts yet, so
+			 * a HLT with interrupts disabled can never end; with
+			 * interrupts enabled the guest simply continues (as if
+			 * woken at once).
+			 */
+			if (!run->if_flag) {
+				snprintf(run->report, sizeof(run->report),
+					 "vCPU %d halted with interrupts disabled "
+					 "(HLT, RFLAGS.IF = 0) and nothing can wake it\n",
+					 vcpu->vcpu_id);
+				kill(res, vcpu, run->report);
+				goto out;
+			}
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			res->what = "poweroff";
+			res->code = run->system_event.code;
+			goto out;
+		case KVM_EXIT_SHUTDOWN:
+		case KVM_EXIT_FAIL_ENTRY:
+		case KVM_EXIT_INTERNAL_ERROR:
+			kill(res, vcpu, run->report);
+			goto out;
+		default:
+			snprintf(run->report, sizeof(run->report),
+				 "unexpected exit record %u\n", run->exit_reason);
+			kill(res, vcpu, run->report);
+			goto out;
+		}
+		if (!machine_running(&pc.ev)) {
+			if (pc.ev.state == MACHINE_DEBUG_EXIT) {
+				res->what = "debug-exit";
+				res->code = pc.ev.code;
+			} else {
+				res->what = "poweroff";
+				res->code = 0;
+			}
+			goto out;
+		}
+	}
+out:
+	vcpu_put(vcpu);
+	kvm_print_exit_stats(vcpu);
+}

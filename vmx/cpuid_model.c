@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "tvx/abi.h"
+#include "vmx/cpuid_model.h"
+
+#define LEAF_THERMAL 0x6
+#define LEAF_EXT_FEATURES 0x7
+#define LEAF_PMU 0xa
+#define LEAF_TOPOLOGY 0xb
+#define LEAF_XSAVE 0xd
+#define LEAF_SGX 0x12
+#define LEAF_TOPOLOGY_V2 0x1f
+#define LEAF_HV_FIRST 0x40000000u
+#define LEAF_HV_LAST 0x4fffffffu
+#define LEAF_EXT_FEATURES_8 0x80000001u
+#define CPUID_1_EBX_APIC_ID_SHIFT 24
+#define CPUID_1_EBX_LOGICAL_COUNT_SHIFT 16
+#define CPUID_1_EBX_LOW_MASK 0x0000ffffu
+
+void cpuid_model_adjust(u32 leaf, u32 subleaf, const struct cpuid_guest_view *v,
+			struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 1:
+		/*
+		 * Hide what is not virtualised: VMX/SMX (no nesting), MONITOR/
+		 * MWAIT (they raise #UD), the local APIC family (no APIC
+		 * emulated yet), thermal/power and debug-store features, MTRRs
+		 * and machine-check architecture (their MSRs #GP).  Set the
+		 * hypervisor bit (SDM: reserved for hypervisor use) and make
+		 * OSXSAVE follow the guest's own CR4.
+		 */
+		r->ecx &= ~(CPUID_1_ECX_VMX_ | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
+			    CPUID_1_ECX_EST | CPUID_1_ECX_TM2 | CPUID_1_ECX_PDCM |
+			    CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE |
+			    CPUID_1_ECX_OSXSAVE_);
+		r->ecx |= CPUID_1_ECX_HYPERVISOR_;
+		if (v->guest_osxsave)
+			r->ecx |= CPUID_1_ECX_OSXSAVE_;
+		r->edx &= ~(CPUID_1_EDX_APIC | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA |
+			    CPUID_1_EDX_MCE | CPUID_1_EDX_DS | CPUID_1_EDX_ACPI |
+			    CPUID_1_EDX_TM | CPUID_1_EDX_PBE | CPUID_1_EDX_HTT);
+		r->ebx = (r->ebx & CPUID_1_EBX_LOW_MASK) |
+			 (v->vcpu_id << CPUID_1_EBX_APIC_ID_SHIFT) |
+			 (1u << CPUID_1_EBX_LOGICAL_COUNT_SHIFT);
+		break;
+	case LEAF_THERMAL:
+	case LEAF_PMU:		/* no architectural PMU */
+	case LEAF_SGX:
+		r->eax = r->ebx = r->ecx = r->edx = 0;
+		break;
+	case LEAF_EXT_FEATURES:
+		if (subleaf == 0) {
+			r->ebx &= ~CPUID_7_EBX_SGX;
+			if (!v->invpcid)
+				r->ebx &= ~CPUID_7_EBX_INVPCID;
+			r->ecx &= ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_SGX_LC);
+		}
+		break;
+	case LEAF_TOPOLOGY:
+	case LEAF_TOPOLOGY_V2:
+		r->edx = v->vcpu_id;	/* x2APIC ID */
+		break;
+	case LEAF_XSAVE:
+		if (subleaf == 1)
+			r->eax &= ~CPUID_D_1_EAX_XSAVES;
+		break;
+	case LEAF_EXT_FEATURES_8:
+		if (!v->rdtscp)
+			r->edx &= ~CPUID_80000001_EDX_RDTSCP;
+		break;
+	default:
+		if (leaf >= LEAF_HV_FIRST && leaf <= LEAF_HV_LAST) {
+			memset(r, 0, sizeof(*r));
+			if (leaf == TVX_CPUID_SIGNATURE_LEAF) {
+				r->eax = TVX_CPUID_FEATURES_LEAF;
+				r->ebx = TVX_CPUID_SIG_EBX;
+				r->ecx = TVX_CPUID_SIG_ECX;
+				r->edx = TVX_CPUID_SIG_EDX;
+			}
+		}
+		break;
+	}
+}

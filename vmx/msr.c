@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RDMSR/WRMSR.  The MSR bitmap starts all ones (seed 001) and
+ * vmx_setup_msr_intercepts() opens only MSRs whose guest value the VMCS
+ * switches or that the host never uses; every other access exits here,
+ * where a small set is emulated and anything else raises #GP, as on a CPU
+ * without that MSR.
+ */
+#include "kernel/kernel.h"
+#include "kernel/x86.h"
+#include "vmx/capabilities.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_controls.h"
+
+/* IA32_MISC_ENABLE as the guest sees it: fast strings (bit 0), and
+ * "BTS/PEBS unavailable" (bits 11, 12) because no debug store exists. */
+#define MISC_ENABLE_FAST_STRING BIT_ULL(0)
+#define MISC_ENABLE_BTS_UNAVAIL BIT_ULL(11)
+#define MISC_ENABLE_PEBS_UNAVAIL BIT_ULL(12)
+#define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
+			   MISC_ENABLE_PEBS_UNAVAIL)
+#define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+#define PAT_MEMTYPE_VALID_MASK 0xf3	/* types 0, 1, 4, 5, 6, 7 */
+
+struct open_msr {
+	u32 msr;
+	unsigned type;
+	const char *why;
+};
+
+/* Pass-through MSRs and why passing them is safe. */
+static const struct open_msr open_msrs[] = {
+	{ MSR_FS_BASE, MSR_TYPE_RW, "guest FS.base is in the VMCS" },
+	{ MSR_GS_BASE, MSR_TYPE_RW, "guest GS.base is in the VMCS" },
+	{ MSR_IA32_SYSENTER_CS, MSR_TYPE_RW, "in the VMCS" },
+	{ MSR_IA32_SYSENTER_ESP, MSR_TYPE_RW, "in the VMCS" },
+	{ MSR_IA32_SYSENTER_EIP, MSR_TYPE_RW, "in the VMCS" },
+	{ MSR_KERNEL_GS_BASE, MSR_TYPE_RW, "switched in vcpu_load/put" },
+	{ MSR_STAR, MSR_TYPE_RW, "switched in vcpu_load/put" },
+	{ MSR_LSTAR, MSR_TYPE_RW, "switched in vcpu_load/put" },
+	{ MSR_CSTAR, MSR_TYPE_RW, "switched in vcpu_load/put" },
+	{ MSR_SYSCALL_MASK, MSR_TYPE_RW, "switched in vcpu_load/put" },
+	{ MSR_IA32_TSC, MSR_TYPE_R, "RDMSR adds TSC_OFFSET in hardware" },
+};
+
+void vmx_setup_msr_intercepts(struct vcpu_vmx *vmx)
+{
+	u8 *bm = (u8 *)vmx->vmcs01.msr_bitmap;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(open_msrs); i++)
+		vmx_disable_intercept_for_msr(bm, open_msrs[i].msr, open_msrs[i].type);
+	if (cpu_has_vmx_rdtscp())
+		vmx_disable_intercept_for_msr(bm, MSR_TSC_AUX, MSR_TYPE_RW);
+}
+
+static bool pat_valid(u64 pat)
+{
+	for (int i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || !(PAT_MEMTYPE_VALID_MASK & BIT(type)))
+			return false;
+	}
+	return true;
+}
+
+/* 0 = handled, 1 = no such MSR (#GP). */
+static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+{
+	switch (msr) {
+	case MSR_EFER:
+		*data = vcpu->arch.efer;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = vcpu->arch.pat;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = GUEST_MISC_ENABLE;
+		return 0;
+	case MSR_IA32_PLATFORM_ID:
+	case MSR_IA32_BIOS_SIGN_ID:	/* no microcode update loaded */
+	case MSR_IA32_MCG_STATUS:
+		*data = 0;
+		return 0;
+	case MSR_IA32_DEBUGCTLMSR:
+		*data = vmcs_read64(GUEST_IA32_DEBUGCTL);
+		return 0;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + vcpu->arch.tsc_offset;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+
+	switch (msr) {
+	case MSR_EFER:
+		/* SDM "IA32_EFER": reserved bits #GP; LME may not change while
+		 * paging is on; LMA is read-only (kept as is). */
+		if (data & ~EFER_ALLOWED)
+			return 1;
+		if ((vcpu->arch.cr0 & X86_CR0_PG) &&
+		    ((data ^ vcpu->arch.efer) & EFER_LME))
+			return 1;
+		data = (data & ~EFER_LMA) | (vcpu->arch.efer & EFER_LMA);
+		vcpu->arch.efer = data;
+		if (vm_entry_controls_get(vmx) & VM_ENTRY_LOAD_IA32_EFER)
+			vmcs_write64(GUEST_IA32_EFER, data);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!pat_valid(data))
+			return 1;
+		vcpu->arch.pat = data;
+		if (vm_entry_controls_get(vmx) & VM_ENTRY_LOAD_IA32_PAT)
+			vmcs_write64(GUEST_IA32_PAT, data);
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		/* Only the value the guest reads back is accepted. */
+		return data == GUEST_MISC_ENABLE ? 0 : 1;
+	case MSR_IA32_BIOS_SIGN_ID:
+		return 0;	/* the "clear before CPUID" idiom */
+	case MSR_IA32_DEBUGCTLMSR:
+		/* No LBR/BTS virtualisation: only 0 is accepted. */
+		if (data)
+			return 1;
+		vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
+		return 0;
+	case MSR_IA32_TSC:
+		vcpu->arch.tsc_offset = data - rdtsc();
+		vmcs_write64(TSC_OFFSET, vcpu->arch.tsc_offset);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
+{
+	u32 msr = vcpu->regs[VCPU_REGS_RCX];
+	u64 data = 0;
+	int r = get_msr(vcpu, msr, &data);
+
+	if (unlikely(vcpu->kvm->settings.trace & TRACE_MSR))
+		printk("trace: rdmsr %#x -> %s%#llx rip %#lx\n", msr,
+		       r ? "#GP " : "", data, vmcs_readl(GUEST_RIP));
+	if (r) {
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
+		return 1;
+	}
+	vcpu->regs[VCPU_REGS_RAX] = (u32)data;
+	vcpu->regs[VCPU_REGS_RDX] = data >> 32;
+	return kvm_skip_emulated_instruction(vcpu);
+}
+
+int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
+{
+	u32 msr = vcpu->regs[VCPU_REGS_RCX];
+	u64 data = ((u64)(u32)vcpu->regs[VCPU_REGS_RDX] << 32) |
+		   (u32)vcpu->regs[VCPU_REGS_RAX];
+	int r = set_msr(vcpu, msr, data);
+
+	if (unlikely(vcpu->kvm->settings.trace & TRACE_MSR))
+		printk("trace: wrmsr %#x <- %#llx%s rip %#lx\n", msr, data,
+		       r ? " #GP" : "", vmcs_readl(GUEST_RIP));
+	if (r) {
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
+		return 1;
+	}
+	return kvm_skip_emulated_instruction(vcpu);
+}
