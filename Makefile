@@ -26,7 +26,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -nostdinc \
            -isystem $(GCCINC) -Iinclude/libc -Iinclude -I. \
            -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse \
            -mno-mmx -fno-pic -fno-pie -fno-stack-protector \
-           -fno-omit-frame-pointer -fno-common -fno-strict-aliasing \
+           -fno-common -fno-strict-aliasing \
            -DTVX_KERNEL $(WARN)
 KASFLAGS := $(filter-out -std=gnu11 $(WARN),$(KCFLAGS)) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
@@ -89,6 +89,22 @@ $(B)/unit/%: tests/unit/%.c $(HOSTLIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(HCFLAGS) $(SAN) -MMD -MP $< -o $@ $(HOSTLIB) -lcmocka
 unit: $(UNIT_BINS)
+
+# Debian packages the build and the tests need.
+DEB_PKGS := bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools libcmocka-dev bc
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			 apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+		else \
+			echo "missing Debian packages:$$missing"; \
+			echo "run: sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 include tools/tools.mk

@@ -57,7 +57,7 @@ struct kvm_memory_slot {
 struct kvm_exit_stat {
 	u64 count;
 	u64 ticks;		/* TSC ticks from VM exit to the next VM entry */
-	u64 min_ticks, max_ticks;
+	u64 max_ticks;
 };
 
 struct kvm_vcpu_stat {

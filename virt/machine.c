@@ -98,6 +98,11 @@ static void serve_pio(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 
+	/* the common case: one element (IN/OUT), no copying */
+	if (likely(run->io.count == 1)) {
+		pc_pio(&pc, run->io.port, run->io.size, out, (u32 *)run->io_data);
+		return;
+	}
 	for (u32 i = 0; i < run->io.count && machine_running(&pc.ev); i++) {
 		u8 *p = run->io_data + i * run->io.size;
 		u32 v = 0;

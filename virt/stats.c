@@ -30,8 +30,8 @@ void kvm_print_exit_stats(struct kvm_vcpu *vcpu)
 	printk("VM %d vCPU %d exit statistics: %llu exits, %llu ticks in the guest, "
 	       "%llu ticks handling exits\n", vcpu->kvm->id, vcpu->vcpu_id, total,
 	       st->guest_ticks, ticks);
-	printk("  %-22s %9s %8s %8s %9s %9s %9s\n", "Event name", "Samples",
-	       "Samples%", "Time%", "Min", "Max", "Avg ticks");
+	printk("  %-22s %9s %8s %8s %9s %9s\n", "Event name", "Samples",
+	       "Samples%", "Time%", "Avg ticks", "Max ticks");
 	for (int i = 0; i < EXIT_REASON_MAX; i++) {
 		const struct kvm_exit_stat *e = &st->exits[i];
 		const char *name = vmx_exit_reason_name(i);
@@ -41,9 +41,9 @@ void kvm_print_exit_stats(struct kvm_vcpu *vcpu)
 			continue;
 		pct(sp, sizeof(sp), e->count, total);
 		pct(tp, sizeof(tp), e->ticks, ticks);
-		printk("  %-22s %9llu %8s %8s %9llu %9llu %9llu\n",
-		       name ? name : "?", e->count, sp, tp, e->min_ticks,
-		       e->max_ticks, e->count ? e->ticks / e->count : 0);
+		printk("  %-22s %9llu %8s %8s %9llu %9llu\n",
+		       name ? name : "?", e->count, sp, tp,
+		       e->count ? e->ticks / e->count : 0, e->max_ticks);
 	}
 	printk("  I/O exits to the device model %llu, MMIO %llu (unassigned %llu), "
 	       "hypercalls %llu, exceptions injected %llu\n", st->io_exits,

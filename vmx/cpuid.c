@@ -10,18 +10,23 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	u32 leaf = vcpu->regs[VCPU_REGS_RAX], subleaf = vcpu->regs[VCPU_REGS_RCX];
-	u32 sec = secondary_exec_controls_get(vmx);
-	struct cpuid_guest_view view = {
-		.vcpu_id = vcpu->vcpu_id,
-		.nr_vcpus = vcpu->kvm->online_vcpus,
-		.guest_osxsave = kvm_read_cr4(vcpu) & X86_CR4_OSXSAVE,
-		.rdtscp = sec & SECONDARY_EXEC_ENABLE_RDTSCP,
-		.invpcid = sec & SECONDARY_EXEC_ENABLE_INVPCID,
-	};
 	struct cpuid_regs r;
 
 	cpuid_count(leaf, subleaf, &r.eax, &r.ebx, &r.ecx, &r.edx);
-	cpuid_model_adjust(leaf, subleaf, &view, &r);
+	if (cpuid_model_leaf_is_adjusted(leaf)) {
+		u32 sec = secondary_exec_controls_get(vmx);
+		struct cpuid_guest_view view = {
+			.vcpu_id = vcpu->vcpu_id,
+			.nr_vcpus = vcpu->kvm->online_vcpus,
+			/* CR4 is only read for the leaf that reflects it */
+			.guest_osxsave = leaf == 1 &&
+					 (kvm_read_cr4(vcpu) & X86_CR4_OSXSAVE),
+			.rdtscp = sec & SECONDARY_EXEC_ENABLE_RDTSCP,
+			.invpcid = sec & SECONDARY_EXEC_ENABLE_INVPCID,
+		};
+
+		cpuid_model_adjust(leaf, subleaf, &view, &r);
+	}
 	/* CPUID writes the low 32 bits and clears the high ones. */
 	vcpu->regs[VCPU_REGS_RAX] = r.eax;
 	vcpu->regs[VCPU_REGS_RBX] = r.ebx;

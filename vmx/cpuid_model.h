@@ -20,6 +20,17 @@ struct cpuid_guest_view {
 	bool invpcid;		/* INVPCID enabled in the secondary controls */
 };
 
+/*
+ * Whether cpuid_model_adjust() changes anything for @leaf: the CPUID exit
+ * skips building the guest view for the (frequent) leaves it passes through.
+ */
+static inline bool cpuid_model_leaf_is_adjusted(u32 leaf)
+{
+	return leaf == 1 || leaf == 6 || leaf == 7 || leaf == 0xa ||
+	       leaf == 0xb || leaf == 0xd || leaf == 0x12 || leaf == 0x1f ||
+	       leaf == 0x80000001u || (leaf >> 28) == 4;
+}
+
 /* Adjust the host's @r for @leaf/@subleaf in place. */
 void cpuid_model_adjust(u32 leaf, u32 subleaf, const struct cpuid_guest_view *v,
 			struct cpuid_regs *r);

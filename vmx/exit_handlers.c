@@ -31,26 +31,6 @@ void kvm_rip_write(struct kvm_vcpu *vcpu, u64 rip)
 	vmcs_writel(GUEST_RIP, rip);
 }
 
-/*
- * Step over the instruction that exited (SDM "VM-Exit Instruction Length").
- * Outside 64-bit code RIP wraps at 32 bits.  Also ends STI/MOV-SS blocking,
- * as executing the instruction would have.
- */
-int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
-{
-	u64 rip = kvm_rip_read(vcpu) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-
-	if (!(vcpu->arch.efer & EFER_LMA) ||
-	    !(vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L))
-		rip = (u32)rip;
-	kvm_rip_write(vcpu, rip);
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-	return 1;
-}
-
 int kvm_cpl(struct kvm_vcpu *vcpu)
 {
 	/* SS.DPL is the CPL (SDM "Checks on Guest Segment Registers"). */

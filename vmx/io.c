@@ -140,7 +140,7 @@ int handle_io(struct kvm_vcpu *vcpu)
 		u32 v = vcpu->regs[VCPU_REGS_RAX] & size_mask(size);
 
 		run->io.direction = KVM_EXIT_IO_OUT;
-		memcpy(run->io_data, &v, size);
+		*(u32 *)run->io_data = v;	/* little endian: low bytes first */
 		/* OUT is complete once the device model has the data. */
 		kvm_skip_emulated_instruction(vcpu);
 		if (unlikely(vcpu->kvm->settings.trace & TRACE_IO))
@@ -157,10 +157,9 @@ int complete_pio(struct kvm_vcpu *vcpu)
 	unsigned size = run->io.size;
 
 	if (a->pending == PENDING_PIO_IN) {
-		u32 v = 0;
+		u32 v = *(u32 *)run->io_data & size_mask(size);
 		unsigned long *rax = &vcpu->regs[VCPU_REGS_RAX];
 
-		memcpy(&v, run->io_data, size);
 		/* IN AL/AX merge into RAX; IN EAX zero-extends (SDM "IN"). */
 		if (size == 4)
 			*rax = v;

@@ -75,6 +75,7 @@ u32 vmx_vmentry_ctrl(void);
 u32 vmx_vmexit_ctrl(void);
 
 #ifdef TVX_KERNEL
+#include "kernel/x86.h"
 #include "vmx/vmx_ops.h"
 
 #define BUILD_CONTROLS_SHADOW(lname, uname)                                   \
@@ -104,6 +105,28 @@ BUILD_CONTROLS_SHADOW(vm_exit, VM_EXIT_CONTROLS)
 BUILD_CONTROLS_SHADOW(pin, PIN_BASED_VM_EXEC_CONTROL)
 BUILD_CONTROLS_SHADOW(exec, CPU_BASED_VM_EXEC_CONTROL)
 BUILD_CONTROLS_SHADOW(secondary_exec, SECONDARY_VM_EXEC_CONTROL)
+
+/*
+ * Step over the instruction that exited (SDM "VM-Exit Instruction Length").
+ * Outside 64-bit code RIP wraps at 32 bits.  Also ends STI/MOV-SS blocking,
+ * as executing the instruction would have.  Inline: every emulated
+ * instruction ends here.
+ */
+static inline int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
+{
+	u64 rip = vmcs_readl(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	/* only a RIP past 4 GiB needs the mode check */
+	if (unlikely(rip >> 32) && (!(vcpu->arch.efer & EFER_LMA) ||
+				    !(vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L)))
+		rip = (u32)rip;
+	vmcs_writel(GUEST_RIP, rip);
+	if (unlikely(intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	return 1;
+}
 
 /* vmx/hardware.c */
 int hardware_setup(void);
@@ -138,7 +161,6 @@ void vmx_dump_guest_state(struct kvm_vcpu *vcpu, char *buf, size_t len);
 /* helpers shared by the handlers */
 u64 kvm_rip_read(struct kvm_vcpu *vcpu);
 void kvm_rip_write(struct kvm_vcpu *vcpu, u64 rip);
-int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu);
 void kvm_queue_exception(struct kvm_vcpu *vcpu, u8 vector);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, u8 vector, u32 error_code);
 void vmx_inject_pending_event(struct kvm_vcpu *vcpu);
