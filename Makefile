@@ -112,5 +112,10 @@ include tests/guests/guests.mk
 include tests/tests.mk
 include bench/bench.mk
 
+# `make run`: boot the demo guest in Bochs (console on stdout, statistics on
+# stderr).  Extra arguments: make run ARGS="--append hello".
+run: deps tools guests
+	@$(B)/host/tinyvmx run $(ARGS) $(B)/guests/demo.elf
+
 clean:
 	rm -rf $(B)

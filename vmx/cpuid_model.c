@@ -56,6 +56,10 @@ void cpuid_model_adjust(u32 leaf, u32 subleaf, const struct cpuid_guest_view *v,
 			if (!v->invpcid)
 				r->ebx &= ~CPUID_7_EBX_INVPCID;
 			r->ecx &= ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_SGX_LC);
+			/* RDPID is enabled by the same "enable RDTSCP"
+			 * control: without it the guest would get #UD. */
+			if (!v->rdtscp)
+				r->ecx &= ~CPUID_7_ECX_RDPID;
 		}
 		break;
 	case LEAF_TOPOLOGY:

@@ -59,6 +59,7 @@ void cpuid_model_adjust(u32 leaf, u32 subleaf, const struct cpuid_guest_view *v,
 #define CPUID_7_EBX_SGX BIT(2)
 #define CPUID_7_EBX_INVPCID BIT(10)
 #define CPUID_7_ECX_WAITPKG BIT(5)
+#define CPUID_7_ECX_RDPID BIT(22)
 #define CPUID_7_ECX_SGX_LC BIT(30)
 /* CPUID.0xD.1 */
 #define CPUID_D_1_EAX_XSAVES BIT(3)

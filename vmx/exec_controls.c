@@ -50,7 +50,7 @@ u32 vmx_pin_based_exec_ctrl(struct vcpu_vmx *vmx)
 
 	/* No APIC virtualisation is active (no local APIC yet): posted
 	 * interrupts have nothing to post to. */
-	if (!s->apicv)
+	if (!s->apicv || !cpu_need_tpr_shadow(&vmx->vcpu))
 		pin_based_exec_ctrl &= ~PIN_BASED_POSTED_INTR;
 	if (!s->enable_vnmi)
 		pin_based_exec_ctrl &= ~PIN_BASED_VIRTUAL_NMIS;
@@ -64,14 +64,21 @@ u32 vmx_secondary_exec_control(struct vcpu_vmx *vmx)
 	const struct kvm_settings *s = &vmx->vcpu.kvm->settings;
 	u32 exec_control = vmcs_config.cpu_based_2nd_exec_ctrl;
 
-	if (!s->enable_vpid)
+	/* VPID 0 is the host's: a vCPU that got none runs without. */
+	if (!s->enable_vpid || !vmx->vpid)
 		exec_control &= ~SECONDARY_EXEC_ENABLE_VPID;
 	if (!s->enable_ept)
 		exec_control &= ~(SECONDARY_EXEC_ENABLE_EPT |
 				  SECONDARY_EXEC_UNRESTRICTED_GUEST);
-	if (!s->apicv)
+	/*
+	 * APIC-register virtualization, virtual-interrupt delivery and x2APIC
+	 * virtualization all need the TPR shadow (SDM "Checks on VM-Execution
+	 * Control Fields"); the seed's cross-rule applied per vCPU.
+	 */
+	if (!s->apicv || !cpu_need_tpr_shadow(&vmx->vcpu))
 		exec_control &= ~(SECONDARY_EXEC_APIC_REGISTER_VIRT |
-				  SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY);
+				  SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY |
+				  SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);
 	/* No local APIC is emulated, so there is no APIC-access page. */
 	exec_control &= ~(SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES |
 			  SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);

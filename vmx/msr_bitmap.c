@@ -24,6 +24,8 @@ int msr_bitmap_locate(u32 msr, unsigned type, unsigned *byte, unsigned *bit)
 
 static int set_intercept(u8 *bm, u32 msr, unsigned type, bool intercept)
 {
+	if (!type || (type & ~MSR_TYPE_RW))
+		return -EINVAL;
 	for (unsigned t = MSR_TYPE_R; t <= MSR_TYPE_W; t <<= 1) {
 		unsigned byte, bit;
 		int r;
@@ -55,6 +57,9 @@ bool vmx_msr_access_exits(const u8 *msr_bitmap, u32 msr, unsigned type)
 {
 	unsigned byte, bit;
 
+	if (type == MSR_TYPE_RW)	/* either access exiting counts */
+		return vmx_msr_access_exits(msr_bitmap, msr, MSR_TYPE_R) ||
+		       vmx_msr_access_exits(msr_bitmap, msr, MSR_TYPE_W);
 	if (msr_bitmap_locate(msr, type, &byte, &bit))
 		return true;
 	return msr_bitmap[byte] & BIT(bit);

@@ -45,7 +45,9 @@ int msr_bitmap_locate(u32 msr, unsigned type, unsigned *byte, unsigned *bit);
  * or -ERANGE. */
 int vmx_disable_intercept_for_msr(u8 *msr_bitmap, u32 msr, unsigned type);
 int vmx_enable_intercept_for_msr(u8 *msr_bitmap, u32 msr, unsigned type);
-/* Whether an access exits (always true outside the covered ranges). */
+/* Whether an access exits (always true outside the covered ranges); for
+ * MSR_TYPE_RW, whether a read or a write does.  The setters refuse a type
+ * that is not R, W or RW with -EINVAL. */
 bool vmx_msr_access_exits(const u8 *msr_bitmap, u32 msr, unsigned type);
 
 #endif

@@ -300,6 +300,10 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 	if (kvm->settings.break_guest_state &&
 	    apply_break_guest_state(kvm->settings.break_guest_state))
 		goto fail;
+	/* Nothing cached may survive from an earlier user of this EPTP or
+	 * VPID (SDM "Invalidating Cached Translation Information"). */
+	if (secondary_exec_controls_get(vmx) & SECONDARY_EXEC_ENABLE_EPT)
+		ept_sync_context(kvm);
 	vpid_sync_context(vmx->vpid);
 	vcpu->host_pages = pages;
 	return vcpu;

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the guest's CPUID view (vmx/cpuid_model.c): on made-up host
+ * values, cpuid_model_adjust() hides what tinyvmx does not virtualise, sets
+ * the hypervisor bit and the per-vCPU fields, answers the hypervisor leaves
+ * with the tinyvmx signature and passes every other leaf through.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tvx/abi.h"
+#include "tvx/types.h"
+#include "vmx/cpuid_model.h"
+
+/* Leaves and fields the tests look at (SDM Vol. 2A, CPUID). */
+#define LEAF_BASIC_FEATURES	0x1u
+#define LEAF_THERMAL_POWER	0x6u
+#define LEAF_EXT_FEATURES	0x7u
+#define LEAF_PERF_MONITORING	0xau
+#define LEAF_EXT_TOPOLOGY	0xbu
+#define LEAF_XSAVE		0xdu
+#define LEAF_SGX		0x12u
+#define LEAF_HV_MAX		0x40000000u
+#define LEAF_HV_FEATURES	0x40000001u
+#define LEAF_HV_FAR		0x4000ffffu
+#define LEAF_EXT_SIGNATURE	0x80000001u
+#define LEAF_BRAND_STRING_1	0x80000002u
+#define SUBLEAF_XSAVE_EXT	1u
+
+#define CPUID_1_EBX_APIC_ID_SHIFT	24
+#define CPUID_1_EBX_APIC_ID_MASK	0xffu
+#define CPUID_1_EBX_COUNT_SHIFT		16
+#define CPUID_1_EBX_COUNT_MASK		0xffu
+#define CPUID_1_EBX_LOW_MASK		0xffffu
+
+/* Bits the model must keep (spot checks that it does not over-hide). */
+#define CPUID_1_ECX_SSE3	BIT(0)
+#define CPUID_1_ECX_XSAVE	BIT(26)
+#define CPUID_1_EDX_FPU		BIT(0)
+#define CPUID_1_EDX_TSC		BIT(4)
+#define CPUID_1_EDX_SSE2	BIT(26)
+#define CPUID_7_EBX_FSGSBASE	BIT(0)
+#define CPUID_7_EBX_SMEP	BIT(7)
+#define CPUID_7_ECX_RDPID	BIT(22)
+#define CPUID_D_1_EAX_XSAVEOPT	BIT(0)
+#define CPUID_80000001_EDX_NX	BIT(20)
+#define CPUID_80000001_EDX_LM	BIT(29)
+
+#define HV_SIGNATURE_LEN	12
+
+/* Host answers with every bit set, and a recognisable pattern. */
+static const struct cpuid_regs all_ones = {
+	0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu
+};
+static const struct cpuid_regs pattern = {
+	0x12345678u, 0x9abcdef0u, 0x0fedcba9u, 0x87654321u
+};
+
+static struct cpuid_regs adjust(u32 leaf, u32 subleaf,
+				const struct cpuid_guest_view *v,
+				struct cpuid_regs host)
+{
+	cpuid_model_adjust(leaf, subleaf, v, &host);
+	return host;
+}
+
+static void assert_regs_equal(const struct cpuid_regs *a,
+			      const struct cpuid_regs *b)
+{
+	assert_int_equal(a->eax, b->eax);
+	assert_int_equal(a->ebx, b->ebx);
+	assert_int_equal(a->ecx, b->ecx);
+	assert_int_equal(a->edx, b->edx);
+}
+
+static void assert_regs_zero(const struct cpuid_regs *r)
+{
+	static const struct cpuid_regs zero;
+
+	assert_regs_equal(r, &zero);
+}
+
+/* ---- leaf 1 ----------------------------------------------------------- */
+
+static void test_leaf1_hides_unvirtualised_features(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_ones);
+
+	assert_false(r.ecx & CPUID_1_ECX_VMX_);
+	assert_false(r.ecx & CPUID_1_ECX_SMX);
+	assert_false(r.ecx & CPUID_1_ECX_MONITOR);
+	assert_false(r.ecx & CPUID_1_ECX_X2APIC);
+	assert_false(r.ecx & CPUID_1_ECX_TSC_DEADLINE);
+	assert_false(r.edx & CPUID_1_EDX_APIC);
+	assert_false(r.edx & CPUID_1_EDX_MTRR);
+	assert_false(r.edx & CPUID_1_EDX_MCA);
+	assert_false(r.edx & CPUID_1_EDX_MCE);
+	assert_false(r.edx & CPUID_1_EDX_HTT);
+	/* The hypervisor bit is set. */
+	assert_true(r.ecx & CPUID_1_ECX_HYPERVISOR_);
+	/* Ordinary features pass through. */
+	assert_true(r.ecx & CPUID_1_ECX_SSE3);
+	assert_true(r.ecx & CPUID_1_ECX_XSAVE);
+	assert_true(r.edx & CPUID_1_EDX_FPU);
+	assert_true(r.edx & CPUID_1_EDX_TSC);
+	assert_true(r.edx & CPUID_1_EDX_SSE2);
+	/* EAX (the signature) is the host's. */
+	assert_int_equal(r.eax, all_ones.eax);
+
+	/* A host without the hypervisor bit gets it too; nothing is
+	 * invented from a zero answer except that and the EBX fields. */
+	r = adjust(LEAF_BASIC_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
+	assert_int_equal(r.ecx, CPUID_1_ECX_HYPERVISOR_);
+	assert_int_equal(r.edx, 0);
+	assert_int_equal(r.eax, 0);
+}
+
+static void test_leaf1_osxsave_follows_guest(void **state)
+{
+	struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r;
+
+	/* Host says OSXSAVE (its own CR4), guest has not set CR4.OSXSAVE. */
+	v.guest_osxsave = false;
+	r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_ones);
+	assert_false(r.ecx & CPUID_1_ECX_OSXSAVE_);
+	/* Host without OSXSAVE, guest with it. */
+	v.guest_osxsave = true;
+	r = adjust(LEAF_BASIC_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
+	assert_true(r.ecx & CPUID_1_ECX_OSXSAVE_);
+	r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_ones);
+	assert_true(r.ecx & CPUID_1_ECX_OSXSAVE_);
+	v.guest_osxsave = false;
+	r = adjust(LEAF_BASIC_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
+	assert_false(r.ecx & CPUID_1_ECX_OSXSAVE_);
+}
+
+static void test_leaf1_ebx_apic_id_and_count(void **state)
+{
+	static const u32 ids[] = { 0, 1, 3, 7 };
+	struct cpuid_guest_view v = { .nr_vcpus = 4 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		struct cpuid_regs r;
+
+		v.vcpu_id = ids[i];
+		r = adjust(LEAF_BASIC_FEATURES, 0, &v, pattern);
+		assert_int_equal((r.ebx >> CPUID_1_EBX_APIC_ID_SHIFT) &
+				 CPUID_1_EBX_APIC_ID_MASK, ids[i]);
+		assert_int_equal((r.ebx >> CPUID_1_EBX_COUNT_SHIFT) &
+				 CPUID_1_EBX_COUNT_MASK, 1);
+		/* Brand index and CLFLUSH line size are the host's. */
+		assert_int_equal(r.ebx & CPUID_1_EBX_LOW_MASK,
+				 pattern.ebx & CPUID_1_EBX_LOW_MASK);
+
+		r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_ones);
+		assert_int_equal(r.ebx,
+				 (ids[i] << CPUID_1_EBX_APIC_ID_SHIFT) |
+				 (1u << CPUID_1_EBX_COUNT_SHIFT) |
+				 CPUID_1_EBX_LOW_MASK);
+	}
+}
+
+/* ---- leaves answered with zeros --------------------------------------- */
+
+static void test_zeroed_leaves(void **state)
+{
+	static const u32 leaves[] = {
+		LEAF_THERMAL_POWER, LEAF_PERF_MONITORING, LEAF_SGX,
+	};
+	const struct cpuid_guest_view v = { .vcpu_id = 2, .nr_vcpus = 4,
+					    .guest_osxsave = true,
+					    .rdtscp = true, .invpcid = true };
+
+	for (size_t i = 0; i < ARRAY_SIZE(leaves); i++) {
+		for (u32 sub = 0; sub < 3; sub++) {
+			struct cpuid_regs r = adjust(leaves[i], sub, &v,
+						     all_ones);
+
+			assert_regs_zero(&r);
+			r = adjust(leaves[i], sub, &v, pattern);
+			assert_regs_zero(&r);
+		}
+	}
+}
+
+/* ---- leaf 7.0 --------------------------------------------------------- */
+
+static void test_leaf7_hides_sgx_waitpkg_and_invpcid(void **state)
+{
+	struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r;
+
+	v.invpcid = false;
+	r = adjust(LEAF_EXT_FEATURES, 0, &v, all_ones);
+	assert_false(r.ebx & CPUID_7_EBX_SGX);
+	assert_false(r.ebx & CPUID_7_EBX_INVPCID);
+	assert_false(r.ecx & CPUID_7_ECX_WAITPKG);
+	assert_false(r.ecx & CPUID_7_ECX_SGX_LC);
+	assert_true(r.ebx & CPUID_7_EBX_FSGSBASE);
+	assert_true(r.ebx & CPUID_7_EBX_SMEP);
+	assert_int_equal(r.eax, all_ones.eax);
+	assert_int_equal(r.edx, all_ones.edx);
+	/* Exactly those bits, nothing else. */
+	assert_int_equal(r.ebx, ~(CPUID_7_EBX_SGX | CPUID_7_EBX_INVPCID));
+	/* (RDPID too: v.rdtscp is false, and RDPID needs "enable RDTSCP") */
+	assert_int_equal(r.ecx, ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_SGX_LC |
+				  CPUID_7_ECX_RDPID));
+
+	/* INVPCID is shown when the secondary control is on ... */
+	v.invpcid = true;
+	r = adjust(LEAF_EXT_FEATURES, 0, &v, all_ones);
+	assert_true(r.ebx & CPUID_7_EBX_INVPCID);
+	assert_false(r.ebx & CPUID_7_EBX_SGX);
+	assert_false(r.ecx & CPUID_7_ECX_WAITPKG);
+	/* ... but never invented for a host without it. */
+	r = adjust(LEAF_EXT_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
+	assert_false(r.ebx & CPUID_7_EBX_INVPCID);
+}
+
+static void test_leaf7_other_subleaves_pass_through(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_EXT_FEATURES, 1, &v, all_ones);
+
+	assert_regs_equal(&r, &all_ones);
+}
+
+/* ---- leaf 0xD ----------------------------------------------------------- */
+
+static void test_xsave_leaf_hides_xsaves(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_XSAVE, SUBLEAF_XSAVE_EXT, &v,
+				     all_ones);
+
+	assert_false(r.eax & CPUID_D_1_EAX_XSAVES);
+	assert_true(r.eax & CPUID_D_1_EAX_XSAVEOPT);
+	assert_int_equal(r.eax, ~CPUID_D_1_EAX_XSAVES);
+	/* Subleaf 0 (XCR0 components and sizes) is the host's. */
+	r = adjust(LEAF_XSAVE, 0, &v, pattern);
+	assert_regs_equal(&r, &pattern);
+}
+
+/* ---- leaf 0x80000001 ---------------------------------------------------- */
+
+static void test_ext_leaf_rdtscp_follows_control(void **state)
+{
+	struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r;
+
+	v.rdtscp = false;
+	r = adjust(LEAF_EXT_SIGNATURE, 0, &v, all_ones);
+	assert_false(r.edx & CPUID_80000001_EDX_RDTSCP);
+	assert_true(r.edx & CPUID_80000001_EDX_NX);
+	assert_true(r.edx & CPUID_80000001_EDX_LM);
+	assert_int_equal(r.edx, ~CPUID_80000001_EDX_RDTSCP);
+
+	v.rdtscp = true;
+	r = adjust(LEAF_EXT_SIGNATURE, 0, &v, all_ones);
+	assert_regs_equal(&r, &all_ones);
+	r = adjust(LEAF_EXT_SIGNATURE, 0, &v, (struct cpuid_regs){ 0 });
+	assert_false(r.edx & CPUID_80000001_EDX_RDTSCP);
+}
+
+/*
+ * RDPID (CPUID.(EAX=7,ECX=0):ECX[22]) reads IA32_TSC_AUX like RDTSCP and,
+ * in VMX non-root operation, is gated by the same "enable RDTSCP" control:
+ * with the control 0 it raises #UD (SDM Vol. 3C, Changes to Instruction
+ * Behavior in VMX Non-Root Operation).  tinyvmx does not intercept #UD, so
+ * CPUID must not advertise RDPID when RDTSCP is not enabled.
+ */
+static void test_leaf7_rdpid_follows_rdtscp(void **state)
+{
+	struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r;
+
+	v.rdtscp = true;
+	r = adjust(LEAF_EXT_FEATURES, 0, &v, all_ones);
+	assert_true(r.ecx & CPUID_7_ECX_RDPID);
+
+	v.rdtscp = false;
+	r = adjust(LEAF_EXT_FEATURES, 0, &v, all_ones);
+	assert_false(r.ecx & CPUID_7_ECX_RDPID);
+}
+
+/* ---- hypervisor leaves -------------------------------------------------- */
+
+static void test_hypervisor_signature(void **state)
+{
+	static const char expect[HV_SIGNATURE_LEN] = "tinyvmx\0\0\0\0";
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_HV_MAX, 0, &v, all_ones);
+	char sig[HV_SIGNATURE_LEN];
+
+	assert_int_equal(r.eax, LEAF_HV_FEATURES);
+	assert_int_equal(r.eax, TVX_CPUID_FEATURES_LEAF);
+	/* EBX, ECX, EDX hold the signature, little-endian, in that order
+	 * (the convention of the hypervisor CPUID range). */
+	memcpy(sig, &r.ebx, sizeof(r.ebx));
+	memcpy(sig + 4, &r.ecx, sizeof(r.ecx));
+	memcpy(sig + 8, &r.edx, sizeof(r.edx));
+	assert_memory_equal(sig, expect, HV_SIGNATURE_LEN);
+	assert_string_equal(sig, "tinyvmx");
+
+	/* The host's answer (here: a pattern) does not leak through. */
+	r = adjust(LEAF_HV_MAX, 0, &v, pattern);
+	assert_int_equal(r.eax, LEAF_HV_FEATURES);
+	memcpy(sig, &r.ebx, sizeof(r.ebx));
+	memcpy(sig + 4, &r.ecx, sizeof(r.ecx));
+	memcpy(sig + 8, &r.edx, sizeof(r.edx));
+	assert_memory_equal(sig, expect, HV_SIGNATURE_LEN);
+}
+
+static void test_other_hypervisor_leaves_are_zero(void **state)
+{
+	static const u32 leaves[] = {
+		LEAF_HV_FEATURES, LEAF_HV_FEATURES + 1, LEAF_HV_FAR,
+	};
+	const struct cpuid_guest_view v = { .vcpu_id = 1, .nr_vcpus = 2 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(leaves); i++) {
+		struct cpuid_regs r = adjust(leaves[i], 0, &v, all_ones);
+
+		assert_regs_zero(&r);
+		r = adjust(leaves[i], 0, &v, pattern);
+		assert_regs_zero(&r);
+	}
+}
+
+/* ---- untouched leaves --------------------------------------------------- */
+
+static void test_untouched_leaves_pass_through(void **state)
+{
+	static const u32 leaves[] = {
+		0x0u, 0x2u, 0x4u, LEAF_BRAND_STRING_1, 0x80000003u,
+		0x80000004u, 0x80000008u,
+		/* Just outside the hypervisor range. */
+		LEAF_HV_MAX - 1,
+	};
+	const struct cpuid_guest_view v = { .vcpu_id = 3, .nr_vcpus = 4,
+					    .guest_osxsave = true };
+
+	for (size_t i = 0; i < ARRAY_SIZE(leaves); i++) {
+		struct cpuid_regs r = adjust(leaves[i], 0, &v, pattern);
+
+		assert_regs_equal(&r, &pattern);
+		r = adjust(leaves[i], 0, &v, all_ones);
+		assert_regs_equal(&r, &all_ones);
+	}
+}
+
+/* The topology leaf reports the vCPU as its x2APIC ID (EDX). */
+static void test_topology_leaf_x2apic_id(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 5, .nr_vcpus = 8 };
+	struct cpuid_regs r = adjust(LEAF_EXT_TOPOLOGY, 0, &v, pattern);
+
+	assert_int_equal(r.edx, 5);
+	assert_int_equal(r.eax, pattern.eax);
+	assert_int_equal(r.ebx, pattern.ebx);
+	assert_int_equal(r.ecx, pattern.ecx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leaf1_hides_unvirtualised_features),
+		cmocka_unit_test(test_leaf1_osxsave_follows_guest),
+		cmocka_unit_test(test_leaf1_ebx_apic_id_and_count),
+		cmocka_unit_test(test_zeroed_leaves),
+		cmocka_unit_test(test_leaf7_hides_sgx_waitpkg_and_invpcid),
+		cmocka_unit_test(test_leaf7_other_subleaves_pass_through),
+		cmocka_unit_test(test_leaf7_rdpid_follows_rdtscp),
+		cmocka_unit_test(test_xsave_leaf_hides_xsaves),
+		cmocka_unit_test(test_ext_leaf_rdtscp_follows_control),
+		cmocka_unit_test(test_hypervisor_signature),
+		cmocka_unit_test(test_other_hypervisor_leaves_are_zero),
+		cmocka_unit_test(test_untouched_leaves_pass_through),
+		cmocka_unit_test(test_topology_leaf_x2apic_id),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
