@@ -25,7 +25,8 @@
 #define UART_POLL_LIMIT 1000000
 
 static bool have_uart, use_uart, have_e9, use_e9;
-static enum console_channel e9_channel = CONSOLE_HV;
+/* none yet: the first output announces its channel */
+static enum console_channel e9_channel = CONSOLE_NONE;
 
 static bool uart_probe(void)
 {

@@ -19,7 +19,7 @@
 #define CONSOLE_FRAME_HV 0x0f		/* ASCII SI: hypervisor text follows */
 #define CONSOLE_FRAME_ESC 0x10		/* ASCII DLE: next byte is literal */
 
-enum console_channel { CONSOLE_HV, CONSOLE_GUEST };
+enum console_channel { CONSOLE_HV, CONSOLE_GUEST, CONSOLE_NONE };
 
 void console_init(void);
 /* Select outputs from the command line: "serial", "e9", "serial,e9". */

@@ -136,6 +136,25 @@ static void parse_cmdline(const char *cmdline, struct hv_options *o)
 	}
 }
 
+/*
+ * GRUB's config parser hands a module its arguments with a backslash added
+ * before every backslash and quote; undo exactly that, so the guest sees
+ * the command line the user typed.
+ */
+static const char *unescape_grub_args(const char *s)
+{
+	static char buf[CMDLINE_MAX];
+	size_t n = 0;
+
+	for (; *s && n < sizeof(buf) - 1; s++) {
+		if (s[0] == '\\' && (s[1] == '\\' || s[1] == '\'' || s[1] == '"'))
+			s++;
+		buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void caps_line(void *ctx, const char *line)
 {
 	printk("%s\n", line);
@@ -216,7 +235,7 @@ void kmain(u32 magic, u64 info_phys)
 		.image = __va(guest->start),
 		.image_len = guest->end - guest->start,
 		.image_name = "guest",
-		.cmdline = guest->cmdline,
+		.cmdline = unescape_grub_args(guest->cmdline),
 		.settings = opt.settings,
 	};
 	machine_run(&cfg, &res);

@@ -40,12 +40,12 @@ grep -E '^(PASS|FAIL)' "$log" | grep FAIL || true
 echo "$(grep -c '^PASS' "$log") passed"
 count
 
-if [ -x tests/cli/run.sh ]; then
-	echo "== tinyvmx command (no Bochs)"
-	tests/cli/run.sh >"$log" 2>&1
+echo "== tinyvmx command (bad input refused before Bochs, output demultiplexing, boots)"
+for t in tests/cli/run.sh tests/cli/output.sh tests/cli/boot.sh; do
+	sh "$t" >"$log" 2>&1
 	cat "$log"
 	count
-fi
+done
 
 echo "== guest tests (Bochs)"
 tests/run-guests.sh >"$log" 2>&1

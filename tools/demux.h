@@ -12,7 +12,9 @@
  * debugger's first "Next at t=0" stop).  The hypervisor's first lines are
  * not necessarily preceded by CONSOLE_FRAME_HV (its channel starts as the
  * hypervisor's), so the prelude also ends at the line after the debugger's
- * first stop, or at a line that starts the way hypervisor lines do.
+ * first stop, or at a line that starts the way hypervisor lines do.  The
+ * debugger's report when the simulation stops lands in the last channel
+ * used; it is recognised by its shape and handed back as Bochs's.
  *
  * This file is plain logic: bytes in, callbacks out.
  */
@@ -46,6 +48,11 @@ struct demux {
 	bool escape;		/* the previous byte was CONSOLE_FRAME_ESC */
 	bool after_stop;	/* the prelude saw the debugger's "Next at t=" */
 	bool closed;		/* the result was seen: everything is "other" */
+	/* guest channel: a line start that may be a Bochs debugger line */
+	bool guest_mid_line;	/* not at the start of a guest line */
+	bool drop_line;		/* dropping a debugger line to "other" */
+	size_t nhold;
+	char hold[16];
 	size_t len;
 	char line[DEMUX_LINE_MAX];
 	const struct demux_ops *ops;

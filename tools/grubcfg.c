@@ -2,7 +2,21 @@
 /* grub.cfg for tinyvmx: see grubcfg.h for the quoting rules. */
 #include <string.h>
 
+#include "kernel/console.h"
 #include "tools/grubcfg.h"
+
+/* `outb PORT VALUE` (module iorw) for each byte of a framed message. */
+static void grub_e9_message(struct strbuf *sb, const char *msg)
+{
+	sb_addf(sb, "  outb %#x %#x\n", CONSOLE_E9_PORT, CONSOLE_FRAME_HV);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p == CONSOLE_FRAME_GUEST || *p == CONSOLE_FRAME_HV ||
+		    *p == CONSOLE_FRAME_ESC)
+			sb_addf(sb, "  outb %#x %#x\n", CONSOLE_E9_PORT,
+				CONSOLE_FRAME_ESC);
+		sb_addf(sb, "  outb %#x %#x\n", CONSOLE_E9_PORT, *p);
+	}
+}
 
 void grub_quote_word(struct strbuf *sb, const char *word)
 {
@@ -63,6 +77,12 @@ void grub_write_cfg(struct strbuf *sb, unsigned timeout,
 			grub_module_args(sb, e->module_cmdline);
 			sb_addc(sb, '\n');
 		}
-		sb_add(sb, "  boot\n}\n");
+		sb_add(sb, "  boot\n");
+		if (e->failure_e9) {
+			/* Only reached if something above failed. */
+			grub_e9_message(sb, e->failure_e9);
+			sb_add(sb, "  halt\n");
+		}
+		sb_add(sb, "}\n");
 	}
 }

@@ -40,7 +40,17 @@ struct grub_entry {
 	unsigned nkernel_args;
 	const char *module;		/* path inside the ISO, or NULL */
 	const char *module_cmdline;	/* what the module's string must be */
+	/*
+	 * If GRUB cannot boot (a command fails, `boot` returns), write this
+	 * line to port 0xE9 as hypervisor text and halt, which makes Bochs
+	 * exit instead of sitting in GRUB's menu.  NULL: nothing.
+	 */
+	const char *failure_e9;
 };
+
+/* The GRUB modules a grub.cfg from grub_write_cfg() needs. */
+#define GRUB_CFG_MODULES "multiboot2 normal iorw halt"
+
 
 /* Append a whole grub.cfg: @timeout seconds of menu, then @entries[0]. */
 void grub_write_cfg(struct strbuf *sb, unsigned timeout,

@@ -35,7 +35,8 @@ enum kvm_internal_error {
 #define KVM_SYSTEM_EVENT_SHUTDOWN 1
 
 #define KVM_RUN_IO_DATA_SIZE 2048
-#define KVM_RUN_REPORT_SIZE 1024
+#define KVM_RUN_REPORT_SIZE 3072
+#define KVM_RUN_PAGES 2
 
 struct kvm_run {
 	u32 exit_reason;		/* enum kvm_exit_reason */

@@ -130,7 +130,9 @@ static void serve_mmio(struct kvm_vcpu *vcpu)
 
 static void kill(struct machine_result *res, struct kvm_vcpu *vcpu, const char *why)
 {
-	printk("tinyvmx: VM %d killed: %s", vcpu->kvm->id, why);
+	/* the report can be longer than one printk */
+	printk("tinyvmx: VM %d killed: ", vcpu->kvm->id);
+	console_write(CONSOLE_HV, why, strlen(why));
 	res->what = "killed";
 	res->code = vcpu->run->exit_reason;
 }

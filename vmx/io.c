@@ -52,6 +52,23 @@ static void trace_io(struct kvm_vcpu *vcpu, const char *dir, u16 port,
 		       port, size, count, vmcs_readl(GUEST_RIP));
 }
 
+/*
+ * With RFLAGS.DF = 1 the string instruction walks downwards: its first
+ * element is the one at the highest address.  A chunk is copied to or from
+ * guest memory as one ascending block, so its elements are reversed to keep
+ * run->io_data in the order of the port accesses.
+ */
+static void reverse_elements(u8 *buf, u64 n, unsigned size)
+{
+	for (u64 i = 0, j = n - 1; i < j; i++, j--) {
+		u8 tmp[4];
+
+		memcpy(tmp, buf + i * size, size);
+		memcpy(buf + i * size, buf + j * size, size);
+		memcpy(buf + j * size, tmp, size);
+	}
+}
+
 /* Start (or continue) an INS/OUTS: fill run->io with one chunk. */
 static int handle_string_io(struct kvm_vcpu *vcpu, union exit_qual_io q)
 {
@@ -87,10 +104,13 @@ static int handle_string_io(struct kvm_vcpu *vcpu, union exit_qual_io q)
 		gva -= (n - 1) * size;
 
 	if (in) {
+		/* fault now (before the device is touched) if the buffer is
+		 * not writable; the data is written on completion */
 		r = kvm_translate_linear(vcpu, gva, GUEST_WALK_WRITE, &gpa);
 	} else {
 		r = kvm_read_guest_virt(vcpu, gva, run->io_data, n * size, 0);
-		gpa = 0;
+		if (!r && down)
+			reverse_elements(run->io_data, n, size);
 	}
 	if (r == -EFAULT)
 		return 1;	/* #PF/#GP injected; the guest sees it */
@@ -99,10 +119,6 @@ static int handle_string_io(struct kvm_vcpu *vcpu, union exit_qual_io q)
 			    "%s at RIP %#lx: string I/O buffer at linear %#llx is not guest RAM",
 			    in ? "INS" : "OUTS", vmcs_readl(GUEST_RIP), gva);
 		return 0;
-	}
-	if (in && n * size > PAGE_SIZE - (gva & (PAGE_SIZE - 1))) {
-		/* straddling element: the write goes through the linear copy */
-		gpa = ~0ull;
 	}
 
 	run->exit_reason = KVM_EXIT_IO;
@@ -184,8 +200,12 @@ int complete_pio(struct kvm_vcpu *vcpu)
 		u64 newidx;
 
 		if (in) {
-			int r = kvm_write_guest_virt(vcpu, a->pending_string_gpa,
-						     run->io_data, delta);
+			int r;
+
+			if (down)
+				reverse_elements(run->io_data, n, size);
+			r = kvm_write_guest_virt(vcpu, a->pending_string_gpa,
+						 run->io_data, delta);
 
 			if (r == -EFAULT)
 				return 1;

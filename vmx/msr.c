@@ -20,7 +20,8 @@
 #define MISC_ENABLE_PEBS_UNAVAIL BIT_ULL(12)
 #define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
 			   MISC_ENABLE_PEBS_UNAVAIL)
-#define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+/* u64: the reserved bits to check are 63:12 too */
+#define EFER_ALLOWED ((u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
 #define PAT_MEMTYPE_VALID_MASK 0xf3	/* types 0, 1, 4, 5, 6, 7 */
 
 struct open_msr {

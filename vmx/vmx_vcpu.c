@@ -266,7 +266,8 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 	struct vcpu_vmx *vmx = alloc_pages_zeroed(npages, &pages);
 	struct kvm_vcpu *vcpu;
 
-	_Static_assert(sizeof(struct kvm_run) <= PAGE_SIZE, "kvm_run fits a page");
+	_Static_assert(sizeof(struct kvm_run) <= KVM_RUN_PAGES * PAGE_SIZE,
+		       "kvm_run fits its pages");
 	if (!vmx)
 		return NULL;
 	vcpu = &vmx->vcpu;
@@ -275,7 +276,7 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 	vcpu->cpu = -1;
 	/* no exit yet whose time the first entry could close */
 	vcpu->last_exit_reason = EXIT_REASON_MAX;
-	vcpu->run = alloc_pages_zeroed(1, &pages);
+	vcpu->run = alloc_pages_zeroed(KVM_RUN_PAGES, &pages);
 	vmx->io_bitmap_a = alloc_pages_zeroed(1, &pages);
 	vmx->io_bitmap_b = alloc_pages_zeroed(1, &pages);
 	if (!vcpu->run || !vmx->io_bitmap_a || !vmx->io_bitmap_b)

@@ -29,3 +29,10 @@ $(B)/guests/%.elf: $(B)/guests/%.o $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
 
 guests: $(GUEST_ELFS)
 .PRECIOUS: $(B)/guests/%.o $(B)/guests/lib/%.o
+
+# The demo guest in an ELF64 container (32-bit code, as GRUB and QEMU accept
+# it): checks that the loader takes ELFCLASS64 multiboot kernels.
+$(B)/guests/demo64.elf: $(B)/guests/demo.elf
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy -O elf64-x86-64 $< $@
+guests: $(B)/guests/demo64.elf
