@@ -26,27 +26,80 @@ static bool pfn_used(u64 pfn)
 	return page_bitmap[pfn / BITS_PER_WORD] & BIT_ULL(pfn % BITS_PER_WORD);
 }
 
+/* Population count without libgcc (the hypervisor links none). */
+static unsigned popcount64(u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (x * 0x0101010101010101ull) >> 56;
+}
+
+/* Bits [first, last) of the bitmap word containing them, as a mask. */
+static u64 word_mask(u64 first, u64 last)
+{
+	unsigned lo = first % BITS_PER_WORD;
+	unsigned n = last - first;
+
+	return (n == BITS_PER_WORD ? ~0ull : (BIT_ULL(n) - 1)) << lo;
+}
+
+/*
+ * Mark pages [first, last) used or free, a word at a time (the guest's RAM
+ * is tens of thousands of pages: page-by-page loops would dominate the
+ * hypervisor's start-up).  Returns how many pages changed state.
+ */
+static u64 mark_pfns(u64 first, u64 last, bool used)
+{
+	u64 changed = 0;
+
+	while (first < last) {
+		u64 end = MIN(last, ALIGN_DOWN(first, BITS_PER_WORD) + BITS_PER_WORD);
+		u64 *w = &page_bitmap[first / BITS_PER_WORD];
+		u64 m = word_mask(first, end);
+
+		changed += popcount64(used ? m & ~*w : m & *w);
+		if (used)
+			*w |= m;
+		else
+			*w &= ~m;
+		first = end;
+	}
+	return changed;
+}
+
+/* Whether any page in [first, last) is used; *busy = the last used one. */
+static bool range_used(u64 first, u64 last, u64 *busy)
+{
+	while (first < last) {
+		u64 end = MIN(last, ALIGN_DOWN(first, BITS_PER_WORD) + BITS_PER_WORD);
+		u64 hit = page_bitmap[first / BITS_PER_WORD] & word_mask(first, end);
+
+		if (hit) {
+			*busy = ALIGN_DOWN(first, BITS_PER_WORD) + 63 - __builtin_clzll(hit);
+			return true;
+		}
+		first = end;
+	}
+	return false;
+}
+
 static void set_range(u64 start, u64 end, bool used)
 {
-	u64 first = ALIGN_UP(start, PAGE_SIZE) >> PAGE_SHIFT;
-	u64 last = ALIGN_DOWN(end, PAGE_SIZE) >> PAGE_SHIFT;
+	u64 first, last, n;
 
 	if (used) {	/* reserving rounds outwards, freeing inwards */
 		first = start >> PAGE_SHIFT;
 		last = ALIGN_UP(end, PAGE_SIZE) >> PAGE_SHIFT;
+	} else {
+		first = ALIGN_UP(start, PAGE_SIZE) >> PAGE_SHIFT;
+		last = ALIGN_DOWN(end, PAGE_SIZE) >> PAGE_SHIFT;
 	}
 	last = MIN(last, MAX_PAGES);
-	for (u64 pfn = first; pfn < last; pfn++) {
-		bool was = pfn_used(pfn);
-
-		if (used && !was) {
-			page_bitmap[pfn / BITS_PER_WORD] |= BIT_ULL(pfn % BITS_PER_WORD);
-			nr_free--;
-		} else if (!used && was) {
-			page_bitmap[pfn / BITS_PER_WORD] &= ~BIT_ULL(pfn % BITS_PER_WORD);
-			nr_free++;
-		}
-	}
+	if (first >= last)
+		return;
+	n = mark_pfns(first, last, used);
+	nr_free = used ? nr_free - n : nr_free + n;
 }
 
 void pmm_init(const struct boot_info *bi)
@@ -73,8 +126,7 @@ void pmm_init(const struct boot_info *bi)
 
 static void *take(u64 pfn, u64 n)
 {
-	for (u64 i = 0; i < n; i++)
-		page_bitmap[(pfn + i) / BITS_PER_WORD] |= BIT_ULL((pfn + i) % BITS_PER_WORD);
+	mark_pfns(pfn, pfn + n, true);
 	nr_free -= n;
 	nr_used += n;
 	next_pfn = pfn + n;
@@ -86,16 +138,13 @@ void *alloc_pages_contig(u64 npages, u64 align)
 	for (int pass = 0; pass < 2; pass++) {
 		u64 start = pass ? 0 : next_pfn;
 
-		for (u64 pfn = ALIGN_UP(start, align); pfn + npages <= max_pfn;
-		     pfn += align) {
-			u64 i;
+		for (u64 pfn = ALIGN_UP(start, align); pfn + npages <= max_pfn;) {
+			u64 busy;
 
-			for (i = 0; i < npages && !pfn_used(pfn + i); i++)
-				;
-			if (i == npages)
+			if (!range_used(pfn, pfn + npages, &busy))
 				return take(pfn, npages);
-			/* skip past the used page */
-			pfn = ALIGN_DOWN(pfn + i, align);
+			/* restart at the first aligned candidate past it */
+			pfn = ALIGN_UP(busy + 1, align);
 		}
 	}
 	return NULL;
@@ -114,8 +163,7 @@ void free_pages(void *p, u64 npages)
 {
 	u64 pfn = __pa(p) >> PAGE_SHIFT;
 
-	for (u64 i = 0; i < npages; i++)
-		BUG_ON(!pfn_used(pfn + i));
+	BUG_ON(!pfn_used(pfn));
 	set_range(pfn << PAGE_SHIFT, (pfn + npages) << PAGE_SHIFT, false);
 	nr_used -= npages;
 }
