@@ -74,15 +74,6 @@ size_t mb_info_size(const struct mb_boot_params *p)
 	return o.total;
 }
 
-static void format_size(char *buf, size_t n, u64 bytes)
-{
-	if (bytes && bytes % MB_MIB == 0)
-		snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes / MB_MIB));
-	else if (bytes && bytes % MB_KIB == 0)
-		snprintf(buf, n, "%llu KiB", (unsigned long long)(bytes / MB_KIB));
-	else
-		snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
-}
 
 /*
  * The first page-aligned address at or after @cur where @size bytes can go
@@ -122,7 +113,7 @@ int mb_plan_layout(u32 kernel_end, const struct mb_boot_params *p,
 	}
 	memset(lay, 0, sizeof(*lay));
 	limit = MIN(p->mem_bytes, MB_ADDR_LIMIT);
-	format_size(size, sizeof(size), p->mem_bytes);
+	mb_format_size(size, sizeof(size), p->mem_bytes);
 
 	for (i = 0; i < p->nmods; i++) {
 		cur = place(cur, mod_sizes[i]);

@@ -48,7 +48,7 @@ static u32 get_u32(const u8 *p)
 }
 
 /* "32 MiB", "640 KiB" or "1000 bytes": whichever is exact. */
-static void format_size(char *buf, size_t n, u64 bytes)
+void mb_format_size(char *buf, size_t n, u64 bytes)
 {
 	if (bytes && bytes % MB_MIB == 0)
 		snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes / MB_MIB));
@@ -530,7 +530,7 @@ int mb_check_fits(const struct mb_image *img, u64 guest_mem_bytes,
 				       s->paddr, (unsigned long long)end,
 				       MB_LOW_MEM_END, MB_HIGH_MEM_START);
 		if (end > guest_mem_bytes) {
-			format_size(size, sizeof(size), guest_mem_bytes);
+			mb_format_size(size, sizeof(size), guest_mem_bytes);
 			return mb_fail(err, errlen, -ENOMEM,
 				       "segment at 0x%08x-0x%08llx does not fit in %s of guest memory",
 				       s->paddr, (unsigned long long)end, size);

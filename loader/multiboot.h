@@ -215,6 +215,9 @@ struct mb_image {
  * Program headers are numbered from 0 in messages, in table order.
  * PT_LOAD segments with p_memsz == 0 load nothing and are skipped.
  */
+/* "32 MiB", "640 KiB" or "1000 bytes", whichever is exact (for messages). */
+void mb_format_size(char *buf, size_t n, u64 bytes);
+
 int mb_parse_image(const void *buf, size_t len, struct mb_image *img,
 		   char *err, size_t errlen);
 
