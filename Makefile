@@ -71,6 +71,9 @@ $(B)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
 
+# Objects follow the flags: a changed Makefile rebuilds them.
+$(KOBJS) $(HOBJS): Makefile
+
 $(B)/tinyvmx.elf: $(KOBJS) boot/kernel.ld
 	$(call msg,LD,$@)
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS)
