@@ -340,6 +340,29 @@ static void check_qemu_device(const char *dev)
 	}
 }
 
+/* Options both `run` and `caps` take; true if argv[*i] was one. */
+static bool parse_common_option(int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *v;
+
+	if (opt_value(argc, argv, i, "--timeout", &v)) {
+		char *end;
+
+		if (!parse_ulong(v, &opt.timeout_s, &end) || *end)
+			usage_error("--timeout '%s': expected whole seconds", v);
+	} else if (opt_value(argc, argv, i, "--keep", &v)) {
+		opt.keep = v;
+	} else if (opt_value(argc, argv, i, "--log", &v)) {
+		opt.log = v;
+	} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		usage(stdout);
+		finish(0);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void parse_run_args(int argc, char **argv, int i)
 {
 	bool only_files = false;
@@ -380,18 +403,8 @@ static void parse_run_args(int argc, char **argv, int i)
 			if (!opt.hv)
 				fail(TVX_STATUS_HV_FAILURE, "out of memory");
 			opt.hv[opt.nhv++] = v;
-		} else if (opt_value(argc, argv, &i, "--timeout", &v)) {
-			char *end;
-
-			if (!parse_ulong(v, &opt.timeout_s, &end) || *end)
-				usage_error("--timeout '%s': expected whole seconds", v);
-		} else if (opt_value(argc, argv, &i, "--keep", &v)) {
-			opt.keep = v;
-		} else if (opt_value(argc, argv, &i, "--log", &v)) {
-			opt.log = v;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			finish(0);
+		} else if (parse_common_option(argc, argv, &i)) {
+			/* --timeout, --keep, --log, --help */
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			opt.quiet = true;
 		} else if (!strcmp(a, "-nographic") || !strcmp(a, "-no-reboot")) {
@@ -423,18 +436,8 @@ static void parse_caps_args(int argc, char **argv, int i)
 		if (opt_value(argc, argv, &i, "--cpu", &v)) {
 			opt.cpu = v;
 			opt.cpu_given = true;
-		} else if (opt_value(argc, argv, &i, "--timeout", &v)) {
-			char *end;
-
-			if (!parse_ulong(v, &opt.timeout_s, &end) || *end)
-				usage_error("--timeout '%s': expected whole seconds", v);
-		} else if (opt_value(argc, argv, &i, "--keep", &v)) {
-			opt.keep = v;
-		} else if (opt_value(argc, argv, &i, "--log", &v)) {
-			opt.log = v;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			finish(0);
+		} else if (parse_common_option(argc, argv, &i)) {
+			/* --timeout, --keep, --log, --help */
 		} else {
 			usage_error("caps: unexpected argument '%s'", a);
 		}

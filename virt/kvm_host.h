@@ -97,8 +97,6 @@ struct kvm_pending_exception {
 
 struct kvm_vcpu_arch {
 	u64 efer;		/* guest-visible IA32_EFER */
-	u64 cr0;		/* guest-visible CR0 (= CR0_READ_SHADOW on owned bits) */
-	u64 cr4;		/* guest-visible CR4 */
 	u64 cr8;		/* TPR when CR8 is intercepted */
 	u64 pat;
 	u64 tsc_offset;
@@ -107,7 +105,7 @@ struct kvm_vcpu_arch {
 	enum vcpu_pending_op pending;
 	/* decoded instruction for PENDING_MMIO_*, chunk for PENDING_PIO_STRING */
 	struct insn pending_insn;
-	u64 pending_string_gpa;	/* linear address of the chunk */
+	u64 pending_string_gva;	/* linear address of the chunk */
 	u32 pending_string_count;
 	/* saved "user return" MSRs the VMCS does not switch */
 	u64 msr_kernel_gs_base, msr_star, msr_lstar, msr_cstar, msr_sfmask, msr_tsc_aux;

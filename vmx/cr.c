@@ -38,22 +38,16 @@ u64 kvm_read_cr4(struct kvm_vcpu *vcpu)
 	       (vmcs_readl(CR4_READ_SHADOW) & ~vmx->cr4_guest_owned_bits);
 }
 
-static bool is_64bit_code(struct kvm_vcpu *vcpu)
-{
-	return (vcpu->arch.efer & EFER_LMA) &&
-	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
-}
-
 u64 kvm_register_read(struct kvm_vcpu *vcpu, unsigned reg)
 {
 	u64 v = reg == VCPU_REGS_RSP ? vmcs_readl(GUEST_RSP) : vcpu->regs[reg];
 
-	return is_64bit_code(vcpu) ? v : (u32)v;
+	return is_64_bit_mode(vcpu) ? v : (u32)v;
 }
 
 void kvm_register_write(struct kvm_vcpu *vcpu, unsigned reg, u64 v)
 {
-	if (!is_64bit_code(vcpu))
+	if (!is_64_bit_mode(vcpu))
 		v = (u32)v;
 	if (reg == VCPU_REGS_RSP)
 		vmcs_writel(GUEST_RSP, v);
@@ -135,7 +129,6 @@ int kvm_set_cr0(struct kvm_vcpu *vcpu, u64 cr0)
 	hw = (cr0 | fixed0) & vmcs_config.cr0_fixed1;
 	vmcs_writel(GUEST_CR0, hw);
 	vmcs_writel(CR0_READ_SHADOW, cr0);
-	vcpu->arch.cr0 = cr0;
 	if ((cr0 ^ old) & X86_CR0_PG)
 		vpid_sync_context(vmx->vpid);
 	return 0;
@@ -157,7 +150,6 @@ int kvm_set_cr4(struct kvm_vcpu *vcpu, u64 cr4)
 		return 1;
 	vmcs_writel(GUEST_CR4, cr4 | vmcs_config.cr4_fixed0 | X86_CR4_VMXE);
 	vmcs_writel(CR4_READ_SHADOW, cr4);
-	vcpu->arch.cr4 = cr4;
 	if ((cr4 ^ old) & (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE))
 		vpid_sync_context(to_vmx(vcpu)->vpid);
 	return 0;

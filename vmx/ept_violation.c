@@ -18,11 +18,10 @@
 
 static enum insn_mode guest_insn_mode(struct kvm_vcpu *vcpu)
 {
-	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
-
-	if ((vcpu->arch.efer & EFER_LMA) && (cs_ar & VMX_AR_L))
+	if (is_64_bit_mode(vcpu))
 		return INSN_MODE_64;
-	if ((kvm_read_cr0(vcpu) & X86_CR0_PE) && (cs_ar & VMX_AR_DB))
+	if ((kvm_read_cr0(vcpu) & X86_CR0_PE) &&
+	    (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_DB))
 		return INSN_MODE_32;
 	return INSN_MODE_16;
 }
@@ -120,15 +119,6 @@ int handle_ept_violation(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-static void advance_rip(struct kvm_vcpu *vcpu, unsigned len)
-{
-	u64 rip = vmcs_readl(GUEST_RIP) + len;
-
-	if (guest_insn_mode(vcpu) != INSN_MODE_64)
-		rip = (u32)rip;
-	vmcs_writel(GUEST_RIP, rip);
-}
-
 int complete_mmio(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -150,7 +140,7 @@ int complete_mmio(struct kvm_vcpu *vcpu)
 		else
 			vcpu->regs[insn->reg] = nv;
 	}
-	advance_rip(vcpu, insn->len);
+	kvm_advance_rip(vcpu, insn->len);
 	return 1;
 }
 

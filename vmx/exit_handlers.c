@@ -21,16 +21,6 @@
 
 /* ---- small helpers shared by the handlers ---- */
 
-u64 kvm_rip_read(struct kvm_vcpu *vcpu)
-{
-	return vmcs_readl(GUEST_RIP);
-}
-
-void kvm_rip_write(struct kvm_vcpu *vcpu, u64 rip)
-{
-	vmcs_writel(GUEST_RIP, rip);
-}
-
 int kvm_cpl(struct kvm_vcpu *vcpu)
 {
 	/* SS.DPL is the CPL (SDM "Checks on Guest Segment Registers"). */

@@ -25,8 +25,7 @@ u64 kvm_linear_addr(struct kvm_vcpu *vcpu, enum guest_seg seg, u64 offset,
 		offset &= 0xffffffff;
 	/* In 64-bit mode only FS and GS have a base (SDM "Segmentation in
 	 * IA-32e Mode"). */
-	if (is_long_mode(vcpu) && (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L) &&
-	    seg != SEG_FS && seg != SEG_GS)
+	if (is_64_bit_mode(vcpu) && seg != SEG_FS && seg != SEG_GS)
 		return offset;
 	base = vmcs_readl(seg_base_field[seg]);
 	return is_long_mode(vcpu) ? base + offset : (u32)(base + offset);

@@ -12,12 +12,6 @@
 
 extern u64 hypervisor_start_tsc;
 
-static bool is_64bit_mode(struct kvm_vcpu *vcpu)
-{
-	return (vcpu->arch.efer & EFER_LMA) &&
-	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
-}
-
 static long hc_console_write(struct kvm_vcpu *vcpu, u64 gpa, u64 len)
 {
 	const char *p;
@@ -33,7 +27,7 @@ static long hc_console_write(struct kvm_vcpu *vcpu, u64 gpa, u64 len)
 
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 {
-	bool wide = is_64bit_mode(vcpu);
+	bool wide = is_64_bit_mode(vcpu);
 	u64 nr = vcpu->regs[VCPU_REGS_RAX];
 	u64 a0 = vcpu->regs[VCPU_REGS_RBX], a1 = vcpu->regs[VCPU_REGS_RCX];
 	long ret;

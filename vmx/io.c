@@ -127,7 +127,7 @@ static int handle_string_io(struct kvm_vcpu *vcpu, union exit_qual_io q)
 	run->io.port = q.port;
 	run->io.count = n;
 	a->pending = PENDING_PIO_STRING;
-	a->pending_string_gpa = gva;	/* linear; completion re-walks */
+	a->pending_string_gva = gva;	/* completion re-walks it */
 	a->pending_string_count = n;
 	vcpu->stat.io_exits++;
 	if (unlikely(vcpu->kvm->settings.trace & TRACE_IO))
@@ -204,7 +204,7 @@ int complete_pio(struct kvm_vcpu *vcpu)
 
 			if (down)
 				reverse_elements(run->io_data, n, size);
-			r = kvm_write_guest_virt(vcpu, a->pending_string_gpa,
+			r = kvm_write_guest_virt(vcpu, a->pending_string_gva,
 						 run->io_data, delta);
 
 			if (r == -EFAULT)

@@ -105,7 +105,7 @@ static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		 * paging is on; LMA is read-only (kept as is). */
 		if (data & ~EFER_ALLOWED)
 			return 1;
-		if ((vcpu->arch.cr0 & X86_CR0_PG) &&
+		if ((kvm_read_cr0(vcpu) & X86_CR0_PG) &&
 		    ((data ^ vcpu->arch.efer) & EFER_LME))
 			return 1;
 		data = (data & ~EFER_LMA) | (vcpu->arch.efer & EFER_LMA);

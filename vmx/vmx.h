@@ -106,22 +106,35 @@ BUILD_CONTROLS_SHADOW(pin, PIN_BASED_VM_EXEC_CONTROL)
 BUILD_CONTROLS_SHADOW(exec, CPU_BASED_VM_EXEC_CONTROL)
 BUILD_CONTROLS_SHADOW(secondary_exec, SECONDARY_VM_EXEC_CONTROL)
 
+/* The guest executes 64-bit code: IA-32e mode and CS.L (SDM "IA-32e Mode"). */
+static inline bool is_64_bit_mode(struct kvm_vcpu *vcpu)
+{
+	return (vcpu->arch.efer & EFER_LMA) &&
+	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L);
+}
+
+/* Move RIP past @len bytes; outside 64-bit code RIP wraps at 32 bits. */
+static inline void kvm_advance_rip(struct kvm_vcpu *vcpu, unsigned len)
+{
+	u64 rip = vmcs_readl(GUEST_RIP) + len;
+
+	/* only a RIP past 4 GiB needs the mode check */
+	if (unlikely(rip >> 32) && !is_64_bit_mode(vcpu))
+		rip = (u32)rip;
+	vmcs_writel(GUEST_RIP, rip);
+}
+
 /*
  * Step over the instruction that exited (SDM "VM-Exit Instruction Length").
- * Outside 64-bit code RIP wraps at 32 bits.  Also ends STI/MOV-SS blocking,
+ * Also ends STI/MOV-SS blocking,
  * as executing the instruction would have.  Inline: every emulated
  * instruction ends here.
  */
 static inline int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 {
-	u64 rip = vmcs_readl(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
-	/* only a RIP past 4 GiB needs the mode check */
-	if (unlikely(rip >> 32) && (!(vcpu->arch.efer & EFER_LMA) ||
-				    !(vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L)))
-		rip = (u32)rip;
-	vmcs_writel(GUEST_RIP, rip);
+	kvm_advance_rip(vcpu, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 	if (unlikely(intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
@@ -159,8 +172,6 @@ void vmx_kill_vm(struct kvm_vcpu *vcpu, u32 kvm_exit, u32 suberror,
 void vmx_dump_guest_state(struct kvm_vcpu *vcpu, char *buf, size_t len);
 
 /* helpers shared by the handlers */
-u64 kvm_rip_read(struct kvm_vcpu *vcpu);
-void kvm_rip_write(struct kvm_vcpu *vcpu, u64 rip);
 void kvm_queue_exception(struct kvm_vcpu *vcpu, u8 vector);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, u8 vector, u32 error_code);
 void vmx_inject_pending_event(struct kvm_vcpu *vcpu);

@@ -158,13 +158,12 @@ static void vmx_vcpu_reset(struct vcpu_vmx *vmx, const struct vcpu_boot_state *b
 	vmcs_writel(GUEST_IDTR_BASE, 0);
 	vmcs_write32(GUEST_IDTR_LIMIT, 0);
 
-	vcpu->arch.cr0 = X86_CR0_PE | X86_CR0_ET;
-	vcpu->arch.cr4 = 0;
 	vcpu->arch.efer = 0;
 	vcpu->arch.pat = PAT_POWER_ON;
 	vcpu->arch.xcr0 = 1;	/* x87 */
-	vmcs_writel(GUEST_CR0, vcpu->arch.cr0 | X86_CR0_NE);
-	vmcs_writel(CR0_READ_SHADOW, vcpu->arch.cr0);
+	/* The guest sees PE|ET; VMX operation forces NE on (host-owned). */
+	vmcs_writel(GUEST_CR0, X86_CR0_PE | X86_CR0_ET | X86_CR0_NE);
+	vmcs_writel(CR0_READ_SHADOW, X86_CR0_PE | X86_CR0_ET);
 	vmcs_writel(GUEST_CR3, 0);
 	vmcs_writel(GUEST_CR4, vmcs_config.cr4_fixed0 | X86_CR4_VMXE);
 	vmcs_writel(CR4_READ_SHADOW, 0);
