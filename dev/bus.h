@@ -11,8 +11,8 @@
  *
  * The lookup is on the hot path (every OUT to an unassigned port comes
  * through here), so ranges live in a small array kept sorted by base and are
- * found with a binary search; there is no allocation and no indirection
- * beyond the device's ops.
+ * found with a binary search, inline in the caller; there is no allocation
+ * and no indirection beyond the device's ops.
  */
 #ifndef TVX_DEV_BUS_H
 #define TVX_DEV_BUS_H
@@ -66,6 +66,12 @@ struct io_bus {
 	struct io_bus_stats stats;
 };
 
+/* Mask of the low @size bytes (size 1, 2, 4 or 8). */
+static inline u64 io_size_mask(unsigned size)
+{
+	return size >= sizeof(u64) ? ~0ull : BIT_ULL(size * 8) - 1;
+}
+
 /* Empty bus; @name is kept by reference (use a string literal). */
 void io_bus_init(struct io_bus *bus, const char *name);
 
@@ -79,8 +85,42 @@ int io_bus_register(struct io_bus *bus, u64 base, u64 len,
 		    const struct io_device_ops *ops, void *opaque,
 		    const char *name);
 
+static inline bool io_size_valid(unsigned size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/* Index of the first range whose base is above @addr (0 … nr_ranges). */
+static inline unsigned int io_bus_upper_bound(const struct io_bus *bus,
+					      u64 addr)
+{
+	unsigned int lo = 0, hi = bus->nr_ranges;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (bus->ranges[mid].base <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The range decoding @addr, or NULL. */
-const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr);
+static inline const struct io_range *
+io_bus_find(const struct io_bus *bus, u64 addr)
+{
+	unsigned int i = io_bus_upper_bound(bus, addr);
+	const struct io_range *r;
+
+	/* Ranges do not overlap, so only the last one starting at or below
+	 * @addr can contain it. */
+	if (i == 0)
+		return NULL;
+	r = &bus->ranges[i - 1];
+	return addr - r->base < r->len ? r : NULL;
+}
 
 /*
  * Dispatch a read of @size (1, 2, 4, 8) bytes at @addr.  Returns 0 when a
@@ -88,19 +128,54 @@ const struct io_range *io_bus_find(const struct io_bus *bus, u64 addr);
  * then all-ones of @size, what a read of a floating PC bus returns), -EINVAL
  * for another size (*val untouched).
  */
-int io_bus_read(struct io_bus *bus, u64 addr, unsigned size, u64 *val);
+static inline int io_bus_read(struct io_bus *bus, u64 addr, unsigned size,
+			      u64 *val)
+{
+	const struct io_range *r;
+
+	if (unlikely(!io_size_valid(size)))
+		return -EINVAL;
+
+	r = io_bus_find(bus, addr);
+	if (!r) {
+		bus->stats.unassigned_reads++;
+		*val = io_size_mask(size);
+		return IO_BUS_UNASSIGNED;
+	}
+
+	bus->stats.handled++;
+	if (r->ops->read)
+		*val = r->ops->read(r->opaque, addr - r->base, size) &
+		       io_size_mask(size);
+	else
+		*val = io_size_mask(size);
+	return 0;
+}
 
 /*
  * Dispatch a write of the low @size bytes of @val.  Returns 0 when a device
  * handled it, IO_BUS_UNASSIGNED when nothing decodes @addr (the write is
  * dropped), -EINVAL for a size other than 1, 2, 4, 8.
  */
-int io_bus_write(struct io_bus *bus, u64 addr, unsigned size, u64 val);
-
-/* Mask of the low @size bytes (size 1, 2, 4 or 8). */
-static inline u64 io_size_mask(unsigned size)
+static inline int io_bus_write(struct io_bus *bus, u64 addr, unsigned size,
+			       u64 val)
 {
-	return size >= sizeof(u64) ? ~0ull : BIT_ULL(size * 8) - 1;
+	const struct io_range *r;
+
+	if (unlikely(!io_size_valid(size)))
+		return -EINVAL;
+
+	r = io_bus_find(bus, addr);
+	if (!r) {
+		bus->stats.unassigned_writes++;
+		return IO_BUS_UNASSIGNED;
+	}
+
+	bus->stats.handled++;
+	if (r->ops->write)
+		r->ops->write(r->opaque, addr - r->base, size,
+			      val & io_size_mask(size));
+	return 0;
 }
 
 #endif

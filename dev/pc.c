@@ -27,23 +27,6 @@ void pc_machine_init(struct pc_machine *pc,
 			      "shutdown-port");
 }
 
-int pc_pio(struct pc_machine *pc, u16 port, unsigned size, bool is_write,
-	   u32 *val)
-{
-	u64 v;
-	int ret;
-
-	/* IN/OUT move at most a doubleword (SDM Vol. 1, I/O Instructions). */
-	if (unlikely(size > sizeof(u32)))
-		return -EINVAL;
-	if (is_write)
-		return io_bus_write(&pc->pio, port, size, *val);
-	ret = io_bus_read(&pc->pio, port, size, &v);
-	if (ret >= 0)
-		*val = (u32)v;
-	return ret;
-}
-
 int pc_mmio(struct pc_machine *pc, u64 gpa, unsigned size, bool is_write,
 	    u64 *val)
 {

@@ -31,9 +31,24 @@ void pc_machine_init(struct pc_machine *pc,
  * Port I/O of @size 1, 2 or 4 bytes.  On a read *val receives the value
  * (all-ones of @size if unassigned); on a write the low @size bytes of *val
  * are written.  Returns 0, IO_BUS_UNASSIGNED or -EINVAL as io_bus_read/write.
+ * Inline: every port exit of the guest comes through here.
  */
-int pc_pio(struct pc_machine *pc, u16 port, unsigned size, bool is_write,
-	   u32 *val);
+static __always_inline int pc_pio(struct pc_machine *pc, u16 port,
+				  unsigned size, bool is_write, u32 *val)
+{
+	u64 v;
+	int ret;
+
+	/* IN/OUT move at most a doubleword (SDM Vol. 1, I/O Instructions). */
+	if (unlikely(size > sizeof(u32)))
+		return -EINVAL;
+	if (is_write)
+		return io_bus_write(&pc->pio, port, size, *val);
+	ret = io_bus_read(&pc->pio, port, size, &v);
+	if (ret >= 0)
+		*val = (u32)v;
+	return ret;
+}
 
 /* MMIO of @size 1, 2, 4 or 8 bytes at guest-physical @gpa; as pc_pio(). */
 int pc_mmio(struct pc_machine *pc, u64 gpa, unsigned size, bool is_write,

@@ -164,6 +164,9 @@ struct kvm {
 	struct kvm_ept ept;
 	u64 host_pages;		/* host memory used by the VM object (pages) */
 	u64 start_tsc;
+	/* the device model's port-I/O handler, see kvm_set_pio_handler() */
+	int (*pio_handler)(void *ctx, struct kvm_vcpu *vcpu);
+	void *pio_ctx;
 };
 
 /* ---- the API the device model uses (virt/kvm_main.c) ---- */
@@ -175,6 +178,17 @@ struct kvm_vcpu *kvm_vm_ioctl_create_vcpu(struct kvm *kvm, int id,
 void vcpu_load(struct kvm_vcpu *vcpu);
 void vcpu_put(struct kvm_vcpu *vcpu);
 int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu);
+/*
+ * Let vcpu_run() hand a single-element KVM_EXIT_IO record to @fn(@ctx,
+ * vcpu) by a call instead of returning from KVM_RUN.  @fn serves the record
+ * exactly as the device model would after a return (same kvm_run fields, IN
+ * data into io_data) and returns 1 to go on running the guest, 0 to make
+ * KVM_RUN return (the machine is ending).  Plain IN/OUT is most of what a
+ * guest's drivers do, and this saves unwinding and re-entering the run loop
+ * for each.  String I/O and every other exit still return.
+ */
+void kvm_set_pio_handler(struct kvm *kvm,
+			 int (*fn)(void *ctx, struct kvm_vcpu *vcpu), void *ctx);
 
 /* ---- guest memory ---- */
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, u64 gfn);

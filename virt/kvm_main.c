@@ -9,6 +9,7 @@
 #include "kernel/mm.h"
 #include "kernel/x86.h"
 #include "vmx/vmx.h"
+#include "vmx/vmx_run.h"
 
 #define SIZE_2M_PAGES 512
 
@@ -139,11 +140,39 @@ void vcpu_put(struct kvm_vcpu *vcpu)
 	vmx_vcpu_put(vcpu);
 }
 
-/* Handler returned > 0: go round again; <= 0: back to the device model. */
-static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
+void kvm_set_pio_handler(struct kvm *kvm,
+			 int (*fn)(void *ctx, struct kvm_vcpu *vcpu), void *ctx)
 {
-	vmx_vcpu_run(vcpu);
-	return vmx_handle_exit(vcpu);
+	kvm->pio_handler = fn;
+	kvm->pio_ctx = ctx;
+}
+
+/* Handler returned > 0: go round again; <= 0: back to the device model. */
+static __always_inline int vcpu_enter_guest(struct kvm_vcpu *vcpu)
+{
+	return vmx_handle_exit(vcpu, vmx_vcpu_run(vcpu));
+}
+
+/*
+ * A plain IN/OUT record served in place by the device model's handler; an
+ * IN then completes like after KVM_RUN is entered again.  Returns what
+ * vcpu_run() should do next (> 0 run the guest, 0 return the record).
+ */
+static __always_inline int vcpu_serve_pio(struct kvm_vcpu *vcpu)
+{
+	struct kvm *kvm = vcpu->kvm;
+
+	if (!kvm->pio_handler || vcpu->run->exit_reason != KVM_EXIT_IO ||
+	    vcpu->arch.pending == PENDING_PIO_STRING)
+		return 0;
+	if (!kvm->pio_handler(kvm->pio_ctx, vcpu))
+		return 0;
+	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;	/* consumed */
+	if (vcpu->arch.pending == PENDING_PIO_IN) {
+		vcpu->arch.pending = PENDING_NONE;
+		return complete_pio_in(vcpu);
+	}
+	return 1;
 }
 
 static int vcpu_run(struct kvm_vcpu *vcpu)
@@ -152,6 +181,8 @@ static int vcpu_run(struct kvm_vcpu *vcpu)
 
 	do {
 		r = vcpu_enter_guest(vcpu);
+		if (r == 0)
+			r = vcpu_serve_pio(vcpu);
 	} while (r > 0);
 	return r;
 }
@@ -163,13 +194,14 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	int r = 1;
 
 	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
-	if (op == PENDING_PIO_IN || op == PENDING_PIO_STRING)
-		r = complete_pio(vcpu);
-	else if (op == PENDING_MMIO_READ || op == PENDING_MMIO_WRITE)
-		r = complete_mmio(vcpu);
-	vcpu->arch.pending = PENDING_NONE;
+	if (op != PENDING_NONE) {
+		if (op == PENDING_PIO_IN || op == PENDING_PIO_STRING)
+			r = complete_pio(vcpu);
+		else
+			r = complete_mmio(vcpu);
+		vcpu->arch.pending = PENDING_NONE;
+	}
 	if (r > 0)
 		r = vcpu_run(vcpu);
-	vcpu->run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
 	return r;
 }

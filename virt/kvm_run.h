@@ -40,7 +40,7 @@ enum kvm_internal_error {
 
 struct kvm_run {
 	u32 exit_reason;		/* enum kvm_exit_reason */
-	u8 if_flag;			/* guest RFLAGS.IF when the run returned */
+	u8 if_flag;			/* guest RFLAGS.IF, for KVM_EXIT_HLT */
 	union {
 		struct {
 			u8 direction;	/* KVM_EXIT_IO_IN / _OUT */

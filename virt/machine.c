@@ -115,6 +115,17 @@ static void serve_pio(struct kvm_vcpu *vcpu)
 	}
 }
 
+/* kvm_set_pio_handler(): plain IN/OUT served without leaving KVM_RUN. */
+static int pio_handler(void *ctx, struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	/* only single-element records come here */
+	pc_pio(&pc, run->io.port, run->io.size,
+	       run->io.direction == KVM_EXIT_IO_OUT, (u32 *)run->io_data);
+	return machine_running(&pc.ev);
+}
+
 static void serve_mmio(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -160,6 +171,7 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 	vcpu = kvm_vm_ioctl_create_vcpu(kvm, 0, &boot);
 	if (!vcpu)
 		return;
+	kvm_set_pio_handler(kvm, pio_handler, NULL);
 	printk("tinyvmx: VM %d: %llu MiB, entry %#llx, host memory: VM %llu KiB "
 	       "(EPT %llu KiB), vCPU %llu KiB, total %llu KiB without guest RAM\n",
 	       kvm->id, cfg->mem_bytes >> 20, boot.rip,
@@ -171,7 +183,8 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 		struct kvm_run *run = vcpu->run;
 
 		kvm_arch_vcpu_ioctl_run(vcpu);
-		switch (run->exit_reason) {
+		/* a device may have ended it from the port-I/O handler */
+		if (machine_running(&pc.ev)) switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			serve_pio(vcpu);
 			break;

@@ -222,6 +222,7 @@ static int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 {
 	kvm_skip_emulated_instruction(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
+	vcpu->run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
 	return 0;
 }
 
@@ -329,7 +330,7 @@ static int handle_task_switch(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-static int (*const kvm_vmx_exit_handlers[EXIT_REASON_MAX])(struct kvm_vcpu *) = {
+int (*const kvm_vmx_exit_handlers[EXIT_REASON_MAX])(struct kvm_vcpu *) = {
 	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
@@ -379,24 +380,24 @@ static int (*const kvm_vmx_exit_handlers[EXIT_REASON_MAX])(struct kvm_vcpu *) = 
 	[EXIT_REASON_XRSTORS] = kvm_handle_invalid_op,
 };
 
-int vmx_handle_exit(struct kvm_vcpu *vcpu)
+/* The unusual cases of vmx_handle_exit() (vmx/vmx_run.h). */
+int vmx_handle_exit_slow(struct kvm_vcpu *vcpu)
 {
-	struct vcpu_vmx *vmx = to_vmx(vcpu);
-	union vmx_exit_reason reason = { .full = vmx->exit_reason_full };
+	union vmx_exit_reason reason = { .full = to_vmx(vcpu)->exit_reason_full };
 	u32 basic = reason.basic;
 
-	if (unlikely(vmx->fail)) {
+	if (to_vmx(vcpu)->fail) {
 		vmx_report_vmfail(vcpu);
 		return 0;
 	}
 	if (basic < EXIT_REASON_MAX)
 		vcpu->stat.exits[basic].count++;
-	if (unlikely(reason.failed_vmentry))
+	if (reason.failed_vmentry)
 		return vmx_handle_entry_failure(vcpu);
-	if (unlikely(vcpu->kvm->settings.trace & TRACE_EXITS))
+	if (vcpu->kvm->settings.trace & TRACE_EXITS)
 		printk("trace: exit %s qual %#lx rip %#lx\n", exit_name(basic),
 		       vmcs_readl(EXIT_QUALIFICATION), vmcs_readl(GUEST_RIP));
-	if (likely(basic < EXIT_REASON_MAX && kvm_vmx_exit_handlers[basic]))
+	if (basic < EXIT_REASON_MAX && kvm_vmx_exit_handlers[basic])
 		return kvm_vmx_exit_handlers[basic](vcpu);
 
 	vmx_kill_vm(vcpu, KVM_EXIT_INTERNAL_ERROR, KVM_INTERNAL_ERROR_UNHANDLED_EXIT,
@@ -405,3 +406,4 @@ int vmx_handle_exit(struct kvm_vcpu *vcpu)
 		    vmcs_readl(GUEST_RIP));
 	return 0;
 }
+

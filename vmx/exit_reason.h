@@ -406,4 +406,42 @@ _Static_assert(sizeof(union vmx_insn_info) == 4, "instruction info is 32 bits");
 #define GUEST_INTR_STATE_NMI		BIT(3)
 #define GUEST_INTR_STATE_ENCLAVE_INTR	BIT(4)
 
+/*
+ * Exits caused by the guest executing an instruction (SDM Vol. 3C,
+ * "Instructions That Cause VM Exits").  Such an exit happens while the
+ * instruction executes, never while an event is being delivered through
+ * the IDT, so the IDT-vectoring information field is invalid for it (SDM
+ * Vol. 3C, "Information for VM Exits That Occur During Event Delivery") and
+ * the run loop need not read it.  Reasons 64 and above are left out: reading
+ * the field is always correct, skipping it is only an optimisation.
+ */
+#define EXIT_REASONS_INSTRUCTION                                          \
+	(BIT_ULL(EXIT_REASON_CPUID) | BIT_ULL(EXIT_REASON_GETSEC) |       \
+	 BIT_ULL(EXIT_REASON_HLT) | BIT_ULL(EXIT_REASON_INVD) |           \
+	 BIT_ULL(EXIT_REASON_INVLPG) | BIT_ULL(EXIT_REASON_RDPMC) |       \
+	 BIT_ULL(EXIT_REASON_RDTSC) | BIT_ULL(EXIT_REASON_RSM) |          \
+	 BIT_ULL(EXIT_REASON_VMCALL) | BIT_ULL(EXIT_REASON_VMCLEAR) |     \
+	 BIT_ULL(EXIT_REASON_VMLAUNCH) | BIT_ULL(EXIT_REASON_VMPTRLD) |   \
+	 BIT_ULL(EXIT_REASON_VMPTRST) | BIT_ULL(EXIT_REASON_VMREAD) |     \
+	 BIT_ULL(EXIT_REASON_VMRESUME) | BIT_ULL(EXIT_REASON_VMWRITE) |   \
+	 BIT_ULL(EXIT_REASON_VMOFF) | BIT_ULL(EXIT_REASON_VMON) |         \
+	 BIT_ULL(EXIT_REASON_CR_ACCESS) | BIT_ULL(EXIT_REASON_DR_ACCESS) | \
+	 BIT_ULL(EXIT_REASON_IO_INSTRUCTION) |                            \
+	 BIT_ULL(EXIT_REASON_MSR_READ) | BIT_ULL(EXIT_REASON_MSR_WRITE) | \
+	 BIT_ULL(EXIT_REASON_MWAIT_INSTRUCTION) |                         \
+	 BIT_ULL(EXIT_REASON_MONITOR_INSTRUCTION) |                       \
+	 BIT_ULL(EXIT_REASON_PAUSE_INSTRUCTION) |                         \
+	 BIT_ULL(EXIT_REASON_GDTR_IDTR) | BIT_ULL(EXIT_REASON_LDTR_TR) |  \
+	 BIT_ULL(EXIT_REASON_INVEPT) | BIT_ULL(EXIT_REASON_RDTSCP) |      \
+	 BIT_ULL(EXIT_REASON_INVVPID) | BIT_ULL(EXIT_REASON_WBINVD) |     \
+	 BIT_ULL(EXIT_REASON_XSETBV) | BIT_ULL(EXIT_REASON_RDRAND) |      \
+	 BIT_ULL(EXIT_REASON_INVPCID) | BIT_ULL(EXIT_REASON_VMFUNC) |     \
+	 BIT_ULL(EXIT_REASON_ENCLS) | BIT_ULL(EXIT_REASON_RDSEED) |       \
+	 BIT_ULL(EXIT_REASON_XSAVES))
+
+static inline bool exit_reason_is_instruction(u32 basic)
+{
+	return basic < 64 && (EXIT_REASONS_INSTRUCTION & BIT_ULL(basic));
+}
+
 #endif /* TVX_VMX_EXIT_REASON_H */

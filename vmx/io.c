@@ -70,7 +70,9 @@ static void reverse_elements(u8 *buf, u64 n, unsigned size)
 }
 
 /* Start (or continue) an INS/OUTS: fill run->io with one chunk. */
-static int handle_string_io(struct kvm_vcpu *vcpu, union exit_qual_io q)
+/* Out of line: the plain IN/OUT path stays free of its register pressure. */
+static __noinline int handle_string_io(struct kvm_vcpu *vcpu,
+				       union exit_qual_io q)
 {
 	struct kvm_vcpu_arch *a = &vcpu->arch;
 	struct kvm_run *run = vcpu->run;
@@ -135,56 +137,74 @@ static int handle_string_io(struct kvm_vcpu *vcpu, union exit_qual_io q)
 	return 0;
 }
 
+/* Tracing of a plain OUT, from the record (out of line: it is rare). */
+static __noinline void trace_out(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	trace_io(vcpu, "out", run->io.port, run->io.size, 1,
+		 *(u32 *)run->io_data & size_mask(run->io.size));
+}
+
 int handle_io(struct kvm_vcpu *vcpu)
 {
 	union exit_qual_io q = { .raw = vmcs_readl(EXIT_QUALIFICATION) };
 	struct kvm_run *run = vcpu->run;
-	unsigned size = q.size + 1;
 
-	if (q.string)
+	if (unlikely(q.string))
 		return handle_string_io(vcpu, q);
 
+	vcpu->stat.io_exits++;
 	run->exit_reason = KVM_EXIT_IO;
-	run->io.size = size;
+	run->io.size = q.size + 1;
 	run->io.port = q.port;
 	run->io.count = 1;
-	vcpu->stat.io_exits++;
 	if (q.in) {
 		run->io.direction = KVM_EXIT_IO_IN;
 		vcpu->arch.pending = PENDING_PIO_IN;
-	} else {
-		u32 v = vcpu->regs[VCPU_REGS_RAX] & size_mask(size);
-
-		run->io.direction = KVM_EXIT_IO_OUT;
-		*(u32 *)run->io_data = v;	/* little endian: low bytes first */
-		/* OUT is complete once the device model has the data. */
-		kvm_skip_emulated_instruction(vcpu);
-		if (unlikely(vcpu->kvm->settings.trace & TRACE_IO))
-			trace_io(vcpu, "out", q.port, size, 1, v);
+		return 0;
 	}
+	run->io.direction = KVM_EXIT_IO_OUT;
+	/*
+	 * Little endian: the low io.size bytes of RAX are the data, and the
+	 * device model reads only those (the bytes above are don't-care, as
+	 * in KVM's data area).
+	 */
+	*(u32 *)run->io_data = vcpu->regs[VCPU_REGS_RAX];
+	/* OUT is complete once the device model has the data. */
+	kvm_skip_emulated_instruction(vcpu);
+	if (unlikely(vcpu->kvm->settings.trace & TRACE_IO))
+		trace_out(vcpu);
 	return 0;
 }
 
 /* After the device model: finish the I/O instruction that exited. */
+/* Finish a plain IN: the device model's data into AL/AX/EAX. */
+int complete_pio_in(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	unsigned size = run->io.size;
+	u32 v = *(u32 *)run->io_data & size_mask(size);
+	unsigned long *rax = &vcpu->regs[VCPU_REGS_RAX];
+
+	/* IN AL/AX merge into RAX; IN EAX zero-extends (SDM "IN"). */
+	if (size == 4)
+		*rax = v;
+	else
+		*rax = (*rax & ~size_mask(size)) | v;
+	if (unlikely(vcpu->kvm->settings.trace & TRACE_IO))
+		trace_io(vcpu, "in", run->io.port, size, 1, v);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+
 int complete_pio(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vcpu_arch *a = &vcpu->arch;
 	struct kvm_run *run = vcpu->run;
 	unsigned size = run->io.size;
 
-	if (a->pending == PENDING_PIO_IN) {
-		u32 v = *(u32 *)run->io_data & size_mask(size);
-		unsigned long *rax = &vcpu->regs[VCPU_REGS_RAX];
-
-		/* IN AL/AX merge into RAX; IN EAX zero-extends (SDM "IN"). */
-		if (size == 4)
-			*rax = v;
-		else
-			*rax = (*rax & ~size_mask(size)) | v;
-		if (unlikely(vcpu->kvm->settings.trace & TRACE_IO))
-			trace_io(vcpu, "in", run->io.port, size, 1, v);
-		return kvm_skip_emulated_instruction(vcpu);
-	}
+	if (a->pending == PENDING_PIO_IN)
+		return complete_pio_in(vcpu);
 
 	/* PENDING_PIO_STRING */
 	{

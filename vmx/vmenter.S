@@ -2,11 +2,19 @@
 /*
  * VM entry and exit (KVM's vmenter.S, written anew).
  *
- * int __vmx_vcpu_run(unsigned long *regs, bool launched,
- *                    unsigned long *host_rsp_cache)
+ * __vmx_vcpu_run: %rdi = regs, %sil = launched, %rdx = &host_rsp_cache;
+ * returns 0 (VM exit) or 1 (VM entry failed) in %eax.
  *
- * Saves the host's callee-saved registers, records the stack pointer in
- * HOST_RSP when it changed, loads the guest's general-purpose registers from
+ * The calling convention is not the C one: only %rsp and %rbp survive, every
+ * other general-purpose register is clobbered.  The one caller,
+ * vmx_vcpu_enter_exit() in vmx_run.c, calls it from inline assembly that
+ * declares those clobbers, so the compiler saves the host's callee-saved
+ * registers once per vmx_vcpu_run() instead of this code pushing and popping
+ * six of them on every entry (the CPUID round trip is on the order of a
+ * hundred instructions, so a dozen matter).
+ *
+ * It records the stack pointer in HOST_RSP when it changed, loads the
+ * guest's general-purpose registers from
  * regs[] (KVM order: RAX RCX RDX RBX RSP RBP RSI RDI R8-R15; RSP itself is in
  * the VMCS) and executes VMLAUNCH or VMRESUME.
  *
@@ -40,12 +48,6 @@
 	.globl __vmx_vcpu_run
 __vmx_vcpu_run:
 	pushq %rbp
-	movq %rsp, %rbp
-	pushq %r15
-	pushq %r14
-	pushq %r13
-	pushq %r12
-	pushq %rbx
 	pushq %rdi		/* regs: found again at 0(%rsp) on exit */
 
 	/* HOST_RSP only changes if the caller's stack depth does. */
@@ -55,7 +57,7 @@ __vmx_vcpu_run:
 	movq $HOST_RSP_FIELD, %rax
 	vmwrite %rsp, %rax
 1:
-	movb %sil, %bl		/* launched? (kept in a callee-saved reg) */
+	movb %sil, %bl		/* launched? (rbx is loaded last) */
 
 	movq %rdi, %rax
 	movq R(REG_RCX)(%rax), %rcx
@@ -106,11 +108,6 @@ vmx_fail:
 	/* Guest registers were never live: nothing to save. */
 	movl $1, %eax
 3:	addq $8, %rsp		/* regs */
-	popq %rbx
-	popq %r12
-	popq %r13
-	popq %r14
-	popq %r15
 	popq %rbp
 	ret
 	.section .note.GNU-stack, "", @progbits

@@ -160,12 +160,13 @@ void vmx_free_vcpu(struct kvm_vcpu *vcpu);
 void vmx_vcpu_load(struct kvm_vcpu *vcpu, int cpu);
 void vmx_vcpu_put(struct kvm_vcpu *vcpu);
 
-/* vmx/vmx_run.c */
-int vmx_vcpu_run(struct kvm_vcpu *vcpu);
-int __vmx_vcpu_run(unsigned long *regs, bool launched, unsigned long *host_rsp);
+/* vmenter.S; custom calling convention, see vmx_vcpu_enter_exit() in
+ * vmx/vmx_run.h */
+void __vmx_vcpu_run(void);
 
 /* vmx/exit_handlers.c */
-int vmx_handle_exit(struct kvm_vcpu *vcpu);
+extern int (*const kvm_vmx_exit_handlers[EXIT_REASON_MAX])(struct kvm_vcpu *);
+int vmx_handle_exit_slow(struct kvm_vcpu *vcpu);
 int vmx_complete_userspace_io(struct kvm_vcpu *vcpu);
 void vmx_kill_vm(struct kvm_vcpu *vcpu, u32 kvm_exit, u32 suberror,
 		 const char *fmt, ...) __printf(4, 5);
@@ -197,6 +198,7 @@ u64 kvm_read_cr4(struct kvm_vcpu *vcpu);
 u64 kvm_register_read(struct kvm_vcpu *vcpu, unsigned reg);
 void kvm_register_write(struct kvm_vcpu *vcpu, unsigned reg, u64 v);
 int complete_pio(struct kvm_vcpu *vcpu);
+int complete_pio_in(struct kvm_vcpu *vcpu);
 int complete_mmio(struct kvm_vcpu *vcpu);
 
 /* vmx/ept.c */
