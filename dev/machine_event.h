@@ -16,6 +16,8 @@ struct machine_event {
 		MACHINE_RUNNING,
 		MACHINE_POWER_OFF,	/* orderly power-off (shutdown port) */
 		MACHINE_DEBUG_EXIT,	/* isa-debug-exit: @code is the value */
+		MACHINE_RESET,		/* reset request (port 0xcf9); like
+					 * QEMU -no-reboot the machine ends */
 	} state;
 	u32 code;		/* value the guest supplied, if any */
 	const char *source;	/* which device asked, for the log */

@@ -9,6 +9,9 @@
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
+
+/* kernel/tsc.c: the TSC rate in kHz, measured against the PIT */
+u64 tsc_calibrate_khz(void);
 /* Debug-build tracing with file:line (pr_debug), off unless TVX_DEBUG. */
 #ifdef TVX_DEBUG
 #define pr_debug(fmt, ...) printk("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__)

@@ -29,7 +29,7 @@
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
 #define PIC_MASK_ALL 0xff
-#define CMDLINE_MAX 512
+#define CMDLINE_MAX 4096	/* what tinyvmx run accepts */
 #define MAX_ARGS 32
 
 u64 hypervisor_start_tsc;
@@ -141,12 +141,11 @@ static void parse_cmdline(const char *cmdline, struct hv_options *o)
  * before every backslash and quote; undo exactly that, so the guest sees
  * the command line the user typed.
  */
-static const char *unescape_grub_args(const char *s)
+static const char *unescape_grub_args(const char *s, char *buf, size_t len)
 {
-	static char buf[CMDLINE_MAX];
 	size_t n = 0;
 
-	for (; *s && n < sizeof(buf) - 1; s++) {
+	for (; *s && n < len - 1; s++) {
 		if (s[0] == '\\' && (s[1] == '\\' || s[1] == '\'' || s[1] == '"'))
 			s++;
 		buf[n++] = *s;
@@ -188,6 +187,8 @@ void kmain(u32 magic, u64 info_phys)
 	struct machine_config cfg;
 	struct machine_result res;
 	const struct mb2_module *guest;
+	static char guest_cmdline[CMDLINE_MAX];
+	static char mod_strings[MACHINE_MAX_MODULES][CMDLINE_MAX];
 
 	hypervisor_start_tsc = rdtsc();
 	console_init();
@@ -232,12 +233,31 @@ void kmain(u32 magic, u64 info_phys)
 	guest = &boot_info.mods[0];
 	cfg = (struct machine_config){
 		.mem_bytes = opt.mem_mib << 20,
+		.tsc_khz = tsc_calibrate_khz(),
 		.image = __va(guest->start),
 		.image_len = guest->end - guest->start,
 		.image_name = "guest",
-		.cmdline = unescape_grub_args(guest->cmdline),
+		.cmdline = unescape_grub_args(guest->cmdline, guest_cmdline,
+					      sizeof(guest_cmdline)),
 		.settings = opt.settings,
 	};
+	/* GRUB's modules after the guest are the guest's modules, in order. */
+	for (unsigned i = 1; i < boot_info.nmods; i++) {
+		const struct mb2_module *m = &boot_info.mods[i];
+
+		if (cfg.nmods == MACHINE_MAX_MODULES) {
+			printk("tinyvmx: more than %d guest modules; the rest are dropped\n",
+			       MACHINE_MAX_MODULES);
+			break;
+		}
+		cfg.mods[cfg.nmods++] = (struct machine_module){
+			.data = __va(m->start),
+			.len = m->end - m->start,
+			.string = unescape_grub_args(m->cmdline,
+						     mod_strings[cfg.nmods],
+						     sizeof(mod_strings[0])),
+		};
+	}
 	machine_run(&cfg, &res);
 	machine_exit(res.what, res.code);
 }

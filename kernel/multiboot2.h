@@ -7,7 +7,7 @@
 #include "tvx/types.h"
 
 #define MULTIBOOT2_BOOTLOADER_MAGIC 0x36d76289
-#define MB2_MAX_MODULES 8
+#define MB2_MAX_MODULES 9	/* the guest and up to 8 guest modules */
 #define MB2_MAX_MMAP 32
 
 struct mb2_module {

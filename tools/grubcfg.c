@@ -71,10 +71,10 @@ void grub_write_cfg(struct strbuf *sb, unsigned timeout,
 			grub_quote_word(sb, e->kernel_args[j]);
 		}
 		sb_addc(sb, '\n');
-		if (e->module) {
+		for (unsigned j = 0; j < e->nmodules; j++) {
 			sb_add(sb, "  module2 ");
-			grub_quote_word(sb, e->module);
-			grub_module_args(sb, e->module_cmdline);
+			grub_quote_word(sb, e->modules[j].path);
+			grub_module_args(sb, e->modules[j].string);
 			sb_addc(sb, '\n');
 		}
 		sb_add(sb, "  boot\n");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Writing the grub.cfg that boots the hypervisor with the guest as its
- * boot module.
+ * first boot module and the guest's own modules after it.
  *
  * Two layers of quoting stand between the tool and the guest's command
  * line.  First GRUB's script syntax (GRUB manual, "Shell-like scripting"):
@@ -33,13 +33,25 @@ void grub_module_args(struct strbuf *sb, const char *cmdline);
 /* Does GRUB put a backslash before @c in a module's string? */
 bool grub_escapes_char(char c);
 
+/* One `module2` line. */
+struct grub_module {
+	const char *path;		/* path inside the ISO */
+	const char *string;		/* what the module's string must be */
+};
+
 struct grub_entry {
 	const char *title;
 	const char *kernel;		/* path inside the ISO */
 	const char *const *kernel_args;	/* the hypervisor's words */
 	unsigned nkernel_args;
-	const char *module;		/* path inside the ISO, or NULL */
-	const char *module_cmdline;	/* what the module's string must be */
+	/*
+	 * One `module2` line each, in this order.  GRUB writes its module
+	 * tags in the order the lines loaded them, which is how the
+	 * hypervisor tells the guest (the first) from the guest's own
+	 * modules (the rest, in the order the guest receives them).
+	 */
+	const struct grub_module *modules;
+	unsigned nmodules;
 	/*
 	 * If GRUB cannot boot (a command fails, `boot` returns), write this
 	 * line to port 0xE9 as hypervisor text and halt, which makes Bochs

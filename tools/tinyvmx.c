@@ -3,14 +3,16 @@
  * tinyvmx: run a multiboot guest kernel under the tinyvmx hypervisor, which
  * itself runs in Bochs (the emulated CPU provides VT-x).
  *
- *   tinyvmx run [options] GUEST.elf
+ *   tinyvmx run [options] GUEST.elf [-initrd FILE] [--module FILE[,STRING]]...
  *   tinyvmx caps [--cpu MODEL]
  *
  * The steps, each in a fresh work directory:
  *   1. refuse a bad command line or guest image before anything starts,
  *      with the same loader code the hypervisor uses (loader/multiboot.c);
  *   2. build a GRUB ISO: the hypervisor as the multiboot2 kernel, the guest
- *      as its boot module, whose string is the guest's command line;
+ *      as its first boot module, whose string is the guest's command line,
+ *      and the guest's own modules (-initrd, --module) after it, which the
+ *      hypervisor hands on to the guest in the same order;
  *   3. run Bochs headless and split its stdout into the guest's console
  *      (our stdout) and the hypervisor's (our stderr), see tools/demux.h;
  *   4. turn the hypervisor's last line, "tvx-exit: WHAT CODE", into the
@@ -33,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/mbinfo.h"
 #include "loader/multiboot.h"
 #include "tools/demux.h"
 #include "tools/grubcfg.h"
@@ -51,17 +54,23 @@
 #define DEFAULT_CPU "tigerlake"
 #define DEFAULT_TIMEOUT_S 300
 #define MIB_PER_GIB 1024
+#define MIB_SHIFT 20
 /* Bochs's RAM on top of the guest's: the hypervisor, its page tables, the
- * VMCS and bitmaps, and the copy of the guest image GRUB loaded. */
+ * VMCS and bitmaps, and the copy of the guest image GRUB loaded (a big
+ * image, and the guest's modules, are counted on top of this). */
 #define HV_ROOM_MIB 64
 #define BOCHS_MAX_MEGS 2048		/* Bochs 2.7: host_size 1 to 2048 */
 /* The hypervisor options the tool writes itself: console, mem, trace, caps. */
 #define HV_FIXED_ARGS 4
 /* kernel/main.c copies its command line into a 512-byte buffer. */
 #define HV_CMDLINE_MAX 511
-/* virt/machine.c builds the multiboot information, command line
- * included, in an 8 KiB buffer: leave room for the rest of it. */
+/* virt/machine.c builds the multiboot information, command line and
+ * module strings included, in an 8 KiB buffer: leave room for the rest
+ * of it. */
 #define GUEST_CMDLINE_MAX 4096
+/* The guest's modules (-initrd, --module): as many as its multiboot
+ * information can list (loader/mbinfo.h). */
+#define MAX_GUEST_MODULES MB_MAX_MODULES
 
 /* After SIGTERM, Bochs gets this long before SIGKILL. */
 #define KILL_GRACE_S 5
@@ -92,6 +101,7 @@
 #define ISO_GRUB ISO_BOOT "/grub"
 #define ISO_HV_PATH "/boot/tinyvmx.elf"
 #define ISO_GUEST_PATH "/boot/guest.elf"
+#define ISO_MODULE_FMT "/boot/mod%u"	/* the guest's modules, from 1 */
 #define ISO_FILE "tvx.iso"
 #define BOCHSRC_FILE "bochsrc"
 #define BOCHS_CMDS_FILE "cmds"
@@ -112,10 +122,19 @@ asm(".section .rodata\n"
 
 enum command { CMD_NONE, CMD_RUN, CMD_CAPS };
 
+/* A guest module as given: -initrd FILE, --module FILE[,STRING]. */
+struct module_opt {
+	const char *file;
+	const char *string;		/* the guest sees it */
+};
+
 struct options {
 	enum command cmd;
 	const char *guest;		/* as given: the guest sees it */
 	const char *append;		/* NULL: none */
+	const char *initrd;		/* NULL: none */
+	struct module_opt *modules;	/* --module, in order */
+	unsigned nmodules;
 	unsigned long mem_mib;
 	const char *cpu;
 	bool cpu_given;
@@ -126,6 +145,17 @@ struct options {
 	const char *keep;
 	const char *log;
 	bool quiet;
+};
+
+/*
+ * A file GRUB loads as a boot module of the hypervisor: the guest first,
+ * then the guest's modules, -initrd before the --module ones.
+ */
+struct boot_file {
+	const char *name;		/* as given on the command line */
+	const char *string;		/* the module's string */
+	void *data;
+	size_t len;
 };
 
 static struct options opt = {
@@ -193,6 +223,11 @@ static void usage(FILE *f)
 "run options:\n"
 "  -m, --mem MIB          guest RAM in MiB (default %d; QEMU's 64M, 1G too)\n"
 "  -append, --append STR  guest command line; the guest sees \"GUEST.elf STR\"\n"
+"  -initrd FILE           a multiboot module for the guest, its first (also\n"
+"                         --initrd); the module's string is FILE as given\n"
+"  --module FILE[,STR]    one more module, repeatable, in this order after\n"
+"                         -initrd; its string is STR (default: FILE as given);\n"
+"                         at most %d modules in all\n"
 "  --cpu MODEL            Bochs CPU model (default " DEFAULT_CPU "; `bochs --help cpu`)\n"
 "  --trace CLASSES        hypervisor tracing: io,mmio,msr,cpuid,cr,hypercall,exits,all\n"
 "  --hv OPT               raw hypervisor option, repeatable (e.g. hlt_in_guest=1)\n"
@@ -207,7 +242,7 @@ static void usage(FILE *f)
 "exit status: 0 guest powered off; (v << 1) | 1 guest wrote v to port 0xf4;\n"
 "  2 VM killed; 4 guest powered off with a non-zero code; 8 hypervisor failure;\n"
 "  10 timeout or no result from Bochs; 64 bad command line or guest image\n",
-		DEFAULT_MEM_MIB, DEFAULT_TIMEOUT_S);
+		DEFAULT_MEM_MIB, MAX_GUEST_MODULES, DEFAULT_TIMEOUT_S);
 }
 
 static __printf(1, 2) __noreturn void usage_error(const char *fmt, ...)
@@ -363,6 +398,26 @@ static bool parse_common_option(int argc, char **argv, int *i)
 	return true;
 }
 
+/* --module FILE[,STRING]: the file name ends at the first comma. */
+static void add_module_opt(const char *v)
+{
+	const char *comma = strchr(v, ',');
+	struct module_opt m = { .file = v, .string = v };
+
+	if (comma) {
+		m.file = strndup(v, comma - v);
+		m.string = comma + 1;
+		if (!m.file)
+			fail(TVX_STATUS_HV_FAILURE, "out of memory");
+	}
+	if (!*m.file)
+		usage_error("--module '%s': empty file name", v);
+	opt.modules = realloc(opt.modules, (opt.nmodules + 1) * sizeof(*opt.modules));
+	if (!opt.modules)
+		fail(TVX_STATUS_HV_FAILURE, "out of memory");
+	opt.modules[opt.nmodules++] = m;
+}
+
 static void parse_run_args(int argc, char **argv, int i)
 {
 	bool only_files = false;
@@ -391,6 +446,16 @@ static void parse_run_args(int argc, char **argv, int i)
 		} else if (opt_value(argc, argv, &i, "--append", &v) ||
 			   opt_value(argc, argv, &i, "-append", &v)) {
 			opt.append = v;
+		} else if (opt_value(argc, argv, &i, "-initrd", &v) ||
+			   opt_value(argc, argv, &i, "--initrd", &v)) {
+			if (opt.initrd)
+				usage_error("-initrd given twice ('%s' and '%s'); more modules go with --module FILE",
+					    opt.initrd, v);
+			if (!*v)
+				usage_error("-initrd: empty file name");
+			opt.initrd = v;
+		} else if (opt_value(argc, argv, &i, "--module", &v)) {
+			add_module_opt(v);
 		} else if (opt_value(argc, argv, &i, "--cpu", &v)) {
 			opt.cpu = v;
 			opt.cpu_given = true;
@@ -462,6 +527,9 @@ static void parse_args(int argc, char **argv)
 		parse_run_args(argc, argv, 2);
 		if (!opt.guest)
 			usage_error("run: no guest image");
+		if (opt.nmodules + (opt.initrd != NULL) > MAX_GUEST_MODULES)
+			usage_error("%u guest modules (-initrd and --module); at most %d",
+				    opt.nmodules + (opt.initrd != NULL), MAX_GUEST_MODULES);
 	} else if (!strcmp(argv[1], "caps")) {
 		opt.cmd = CMD_CAPS;
 		parse_caps_args(argc, argv, 2);
@@ -923,9 +991,12 @@ static void write_bochsrc(unsigned long megs)
 	write_whole(wpath(BOCHS_CMDS_FILE), "c\n", 2);
 }
 
-static void build_iso(const char *hv_path, const void *guest, size_t guest_len,
-		      const char *guest_cmdline)
+/* @files[0] is the guest; none for `caps`. */
+static void build_iso(const char *hv_path, const struct boot_file *files,
+		      unsigned nfiles)
 {
+	struct grub_module mods[1 + MAX_GUEST_MODULES];
+	char mod_paths[1 + MAX_GUEST_MODULES][sizeof(ISO_MODULE_FMT) + 16];
 	const char **args;
 	unsigned nargs = 0;
 	char mem_arg[32], *trace_arg = NULL;
@@ -975,10 +1046,18 @@ static void build_iso(const char *hv_path, const void *guest, size_t guest_len,
 	sb_free(&hvline);
 	entry.kernel_args = args;
 	entry.nkernel_args = nargs;
-	if (opt.cmd == CMD_RUN) {
-		entry.module = ISO_GUEST_PATH;
-		entry.module_cmdline = guest_cmdline;
+	for (unsigned i = 0; i < nfiles; i++) {
+		if (i == 0)
+			snprintf(mod_paths[i], sizeof(mod_paths[i]), "%s", ISO_GUEST_PATH);
+		else
+			snprintf(mod_paths[i], sizeof(mod_paths[i]), ISO_MODULE_FMT, i);
+		mods[i] = (struct grub_module){
+			.path = mod_paths[i],
+			.string = files[i].string,
+		};
 	}
+	entry.modules = mods;
+	entry.nmodules = nfiles;
 
 	make_dir(wpath(ISO_ROOT));
 	make_dir(wpath(ISO_BOOT));
@@ -989,8 +1068,12 @@ static void build_iso(const char *hv_path, const void *guest, size_t guest_len,
 		     strerror(errno));
 	write_whole(wpath(ISO_ROOT ISO_HV_PATH), hv, hv_loadable_size(hv, hv_len));
 	free(hv);
-	if (guest)
-		write_whole(wpath(ISO_ROOT ISO_GUEST_PATH), guest, guest_len);
+	for (unsigned i = 0; i < nfiles; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), ISO_ROOT "%s", mod_paths[i]);
+		write_whole(wpath(path), files[i].data, files[i].len);
+	}
 	sb_init(&cfg);
 	grub_write_cfg(&cfg, 0, &entry, 1);
 	write_whole(wpath(ISO_GRUB "/grub.cfg"), cfg.s, cfg.len);
@@ -1382,20 +1465,73 @@ static void make_workdir(void)
 /* ---- main -------------------------------------------------------------- */
 
 /* Refuse a guest the hypervisor would refuse, before anything starts. */
-static void *check_guest(size_t *len)
+static void check_guest(struct boot_file *f, struct mb_image *img)
 {
 	char err[256];
-	struct mb_image img;
-	void *buf = read_whole(opt.guest, len);
 
-	if (!buf)
+	f->name = opt.guest;
+	f->data = read_whole(opt.guest, &f->len);
+	if (!f->data)
 		fail(TVX_STATUS_USAGE, "%s: %s", opt.guest, strerror(errno));
-	if (*len == 0)
+	if (f->len == 0)
 		fail(TVX_STATUS_USAGE, "%s: empty file", opt.guest);
-	if (mb_parse_image(buf, *len, &img, err, sizeof(err)) ||
-	    mb_check_fits(&img, (u64)opt.mem_mib << 20, err, sizeof(err)))
+	if (mb_parse_image(f->data, f->len, img, err, sizeof(err)) ||
+	    mb_check_fits(img, (u64)opt.mem_mib << MIB_SHIFT, err, sizeof(err)))
 		fail(TVX_STATUS_USAGE, "%s: %s", opt.guest, err);
-	return buf;
+}
+
+/*
+ * Read the guest's modules into @mods, -initrd first, then the --module
+ * ones in command-line order; returns how many.  Any file will do (an
+ * empty one too), as long as it can be read.
+ */
+static unsigned read_modules(struct boot_file *mods)
+{
+	unsigned n = 0;
+
+	if (opt.initrd)
+		mods[n++] = (struct boot_file){
+			.name = opt.initrd, .string = opt.initrd,
+		};
+	for (unsigned i = 0; i < opt.nmodules; i++)
+		mods[n++] = (struct boot_file){
+			.name = opt.modules[i].file,
+			.string = opt.modules[i].string,
+		};
+	for (unsigned i = 0; i < n; i++) {
+		mods[i].data = read_whole(mods[i].name, &mods[i].len);
+		if (!mods[i].data && opt.initrd && i == 0 && errno == ENOENT &&
+		    strchr(opt.initrd, ','))
+			fail(TVX_STATUS_USAGE, "%s: %s (QEMU's list form -initrd 'A,B' is not taken: give one file to -initrd and the others with --module)",
+			     mods[i].name, strerror(errno));
+		if (!mods[i].data)
+			fail(TVX_STATUS_USAGE, "%s: %s", mods[i].name, strerror(errno));
+	}
+	return n;
+}
+
+/*
+ * The hypervisor puts the guest's modules into guest RAM after the
+ * kernel, in order, each from a page boundary and never across the hole
+ * below 1 MiB (mb_plan_layout() in loader/mbinfo.c).  Refuse here what it
+ * would refuse at boot.
+ */
+static void check_modules_fit(const struct mb_image *img,
+			      const struct boot_file *mods, unsigned n)
+{
+	u64 mem = (u64)opt.mem_mib << MIB_SHIFT, cur = img->load_end;
+
+	for (unsigned i = 0; i < n; i++) {
+		cur = ALIGN_UP(cur, (u64)PAGE_SIZE);
+		if (cur < MB_HIGH_MEM_START && cur + mods[i].len > MB_LOW_MEM_END)
+			cur = MB_HIGH_MEM_START;
+		if (cur + mods[i].len > mem)
+			fail(TVX_STATUS_USAGE, "%s: the %zu-byte module does not fit in %lu MiB of guest memory after the guest image%s (it would end at %#llx)",
+			     mods[i].name, mods[i].len, opt.mem_mib,
+			     i ? " and the modules before it" : "",
+			     cur + mods[i].len);
+		cur += mods[i].len;
+	}
 }
 
 int main(int argc, char **argv)
@@ -1403,8 +1539,11 @@ int main(int argc, char **argv)
 	char hv_path[PATH_MAX];
 	struct run_state rs = { .raw_fd = -1 };
 	struct strbuf cmdline, timing;
-	void *guest = NULL;
-	size_t guest_len = 0;
+	/* The guest, then its modules. */
+	struct boot_file files[1 + MAX_GUEST_MODULES] = { 0 };
+	unsigned nfiles = 0, nmods;
+	struct mb_image img;
+	size_t strings, images;
 	unsigned long megs;
 	enum run_end end;
 	double t0, t1, t2;
@@ -1415,18 +1554,33 @@ int main(int argc, char **argv)
 	megs = opt.mem_mib + HV_ROOM_MIB;
 	sb_init(&cmdline);
 	if (opt.cmd == CMD_RUN) {
-		guest = check_guest(&guest_len);
+		check_guest(&files[0], &img);
+		nmods = read_modules(&files[1]);
+		nfiles = 1 + nmods;
+		check_modules_fit(&img, &files[1], nmods);
 		/* What QEMU gives a multiboot kernel: "PATH APPEND". */
 		sb_addf(&cmdline, "%s %s", opt.guest, opt.append ? opt.append : "");
-		if (cmdline.len > GUEST_CMDLINE_MAX)
-			fail(TVX_STATUS_USAGE, "the guest's command line is %zu bytes; at most %d fit",
-			     cmdline.len, GUEST_CMDLINE_MAX);
-		/* GRUB keeps its copy of the module in Bochs's RAM: a big
-		 * one (debug information) needs room of its own. */
-		megs = opt.mem_mib + HV_ROOM_MIB + (guest_len >> 20);
-		if (megs > BOCHS_MAX_MEGS)
+		files[0].string = cmdline.s;
+		strings = cmdline.len;
+		for (unsigned i = 1; i < nfiles; i++)
+			strings += strlen(files[i].string) + 1;
+		if (strings > GUEST_CMDLINE_MAX)
+			fail(TVX_STATUS_USAGE, nmods ?
+			     "the guest's command line and module strings are %zu bytes; at most %d fit" :
+			     "the guest's command line is %zu bytes; at most %d fit",
+			     strings, GUEST_CMDLINE_MAX);
+		/* GRUB keeps its copy of every module in Bochs's RAM: a big
+		 * one (debug information, a ramdisk) needs room of its own. */
+		images = 0;
+		for (unsigned i = 0; i < nfiles; i++)
+			images += files[i].len;
+		megs = opt.mem_mib + HV_ROOM_MIB + (images >> MIB_SHIFT);
+		if (megs > BOCHS_MAX_MEGS && !nmods)
 			fail(TVX_STATUS_USAGE, "%s: %lu MiB of guest RAM plus the %zu-byte image do not fit in Bochs's %d MiB",
-			     opt.guest, opt.mem_mib, guest_len, BOCHS_MAX_MEGS);
+			     opt.guest, opt.mem_mib, images, BOCHS_MAX_MEGS);
+		if (megs > BOCHS_MAX_MEGS)
+			fail(TVX_STATUS_USAGE, "%lu MiB of guest RAM plus the guest image and its %u modules (%zu bytes in all) do not fit in Bochs's %d MiB: GRUB keeps the images in RAM besides the guest's memory",
+			     opt.mem_mib, nmods, images, BOCHS_MAX_MEGS);
 	}
 	check_host_tools();
 	find_hypervisor(hv_path, sizeof(hv_path));
@@ -1435,8 +1589,9 @@ int main(int argc, char **argv)
 
 	make_workdir();
 	t0 = now_s();
-	build_iso(hv_path, guest, guest_len, cmdline.s);
-	free(guest);
+	build_iso(hv_path, files, nfiles);
+	for (unsigned i = 0; i < nfiles; i++)
+		free(files[i].data);
 	sb_free(&cmdline);
 	write_bochsrc(megs);
 	t1 = now_s();

@@ -21,6 +21,8 @@
 #include "vmx/exit_reason.h"
 #include "vmx/insn_decode.h"
 
+struct kvm_lapic;
+
 #define KVM_MAX_VCPUS 8
 #define KVM_MAX_MEMSLOTS 8
 
@@ -63,7 +65,8 @@ struct kvm_exit_stat {
 struct kvm_vcpu_stat {
 	struct kvm_exit_stat exits[EXIT_REASON_MAX];
 	u64 io_exits, mmio_exits, mmio_unassigned, hypercalls;
-	u64 injected_exceptions;
+	u64 lapic_mmio;		/* xAPIC accesses emulated in the hypervisor */
+	u64 injected_exceptions, injected_interrupts;
 	u64 guest_ticks;	/* time spent in VMX non-root operation */
 };
 
@@ -95,9 +98,13 @@ struct kvm_pending_exception {
 	u32 error_code;
 };
 
+/* vcpu->arch.requests (KVM's KVM_REQ_*): work before the next VM entry. */
+#define KVM_REQ_EVENT		BIT(0)	/* re-evaluate interrupts and NMIs */
+
 struct kvm_vcpu_arch {
+	u32 requests;		/* KVM_REQ_* */
+	struct kvm_lapic *apic;	/* in-kernel local APIC, see virt/irqchip.c */
 	u64 efer;		/* guest-visible IA32_EFER */
-	u64 cr8;		/* TPR when CR8 is intercepted */
 	u64 pat;
 	u64 tsc_offset;
 	u64 xcr0;
@@ -112,6 +119,18 @@ struct kvm_vcpu_arch {
 };
 
 struct kvm;
+
+/*
+ * The device model's half of the interrupt controllers (KVM's "split
+ * irqchip": local APICs in the hypervisor, PIC and IOAPIC in the VMM).
+ */
+struct kvm_irqchip_ops {
+	/* the 8259's INTR output, and its INTA cycle (returns the vector) */
+	bool (*pic_has_interrupt)(void *ctx);
+	int (*pic_read_irq)(void *ctx);
+	/* EOI of a level-triggered vector: the IOAPIC clears remote IRR */
+	void (*eoi_level)(void *ctx, int vector);
+};
 
 struct kvm_vcpu {
 	struct kvm *kvm;
@@ -164,6 +183,10 @@ struct kvm {
 	struct kvm_ept ept;
 	u64 host_pages;		/* host memory used by the VM object (pages) */
 	u64 start_tsc;
+	u64 tsc_khz;		/* guest TSC rate (= the host's), for timers */
+	/* the device model's interrupt controllers, see kvm_set_irqchip() */
+	const struct kvm_irqchip_ops *irqchip;
+	void *irqchip_ctx;
 	/* the device model's port-I/O handler, see kvm_set_pio_handler() */
 	int (*pio_handler)(void *ctx, struct kvm_vcpu *vcpu);
 	void *pio_ctx;
@@ -187,6 +210,20 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu);
  * guest's drivers do, and this saves unwinding and re-entering the run loop
  * for each.  String I/O and every other exit still return.
  */
+/* Connect the device model's PIC/IOAPIC (kept by reference). */
+void kvm_set_irqchip(struct kvm *kvm, const struct kvm_irqchip_ops *ops,
+		     void *ctx);
+/*
+ * Deliver an interrupt message (IOAPIC redirection entry, MSI, IPI) to the
+ * local APICs it addresses; @src is the sending vCPU's APIC for IPIs, else
+ * NULL.  Returns the number of APICs that accepted it (KVM's
+ * kvm_irq_delivery_to_apic()).
+ */
+struct kvm_lapic_irq;
+int kvm_irq_delivery_to_apic(struct kvm *kvm, struct kvm_lapic *src,
+			     const struct kvm_lapic_irq *irq);
+/* The 8259's INTR output changed: let the vCPUs look again. */
+void kvm_pic_intr_changed(struct kvm *kvm);
 void kvm_set_pio_handler(struct kvm *kvm,
 			 int (*fn)(void *ctx, struct kvm_vcpu *vcpu), void *ctx);
 

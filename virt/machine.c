@@ -13,6 +13,7 @@
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/x86.h"
 #include "loader/mbinfo.h"
 #include "loader/multiboot.h"
 #include "virt/machine.h"
@@ -21,11 +22,52 @@
 #define MB_INFO_MAX 8192
 
 static struct pc_machine pc;
+static struct kvm *machine_kvm;
+static struct kvm_vcpu *machine_vcpu;
 
 static void console_tx(void *ctx, u8 byte)
 {
 	console_write(CONSOLE_GUEST, (const char *)&byte, 1);
 }
+
+/* ---- the device model's side of the split irqchip (virt/irqchip.c) ---- */
+
+static u64 pc_read_tsc(void *ctx)
+{
+	return rdtsc() + (machine_vcpu ? machine_vcpu->arch.tsc_offset : 0);
+}
+
+static int pc_deliver(void *ctx, const struct kvm_lapic_irq *irq)
+{
+	return kvm_irq_delivery_to_apic(machine_kvm, NULL, irq);
+}
+
+static void pc_pic_intr(void *ctx, bool level)
+{
+	if (level && machine_kvm)
+		kvm_pic_intr_changed(machine_kvm);
+}
+
+static bool irqchip_pic_has_interrupt(void *ctx)
+{
+	return pic_has_interrupt(&pc.pic);
+}
+
+static int irqchip_pic_read_irq(void *ctx)
+{
+	return kvm_pic_read_irq(&pc.pic);
+}
+
+static void irqchip_eoi_level(void *ctx, int vector)
+{
+	kvm_ioapic_update_eoi(&pc.ioapic, vector);
+}
+
+static const struct kvm_irqchip_ops pc_irqchip_ops = {
+	.pic_has_interrupt = irqchip_pic_has_interrupt,
+	.pic_read_irq = irqchip_pic_read_irq,
+	.eoi_level = irqchip_eoi_level,
+};
 
 static int gm_write(void *ctx, u64 gpa, const void *src, size_t n)
 {
@@ -49,17 +91,25 @@ static int load_multiboot(struct kvm *kvm, const struct machine_config *cfg,
 			  struct vcpu_boot_state *boot)
 {
 	static u8 info[MB_INFO_MAX];
+	struct mb_module_desc mods[MB_MAX_MODULES];
+	u32 mod_sizes[MB_MAX_MODULES];
 	struct mb_image img;
 	struct mb_boot_params params = {
 		.mem_bytes = cfg->mem_bytes,
 		.cmdline = cfg->cmdline,
 		.loader_name = "tinyvmx",
+		.nmods = cfg->nmods,
+		.mods = mods,
 	};
 	struct mb_layout lay;
 	char err[160];
 	size_t used;
 	int r;
 
+	for (unsigned i = 0; i < cfg->nmods && i < MB_MAX_MODULES; i++) {
+		mods[i].string = cfg->mods[i].string;
+		mod_sizes[i] = cfg->mods[i].len;
+	}
 	r = mb_parse_image(cfg->image, cfg->image_len, &img, err, sizeof(err));
 	if (!r)
 		r = mb_check_fits(&img, cfg->mem_bytes, err, sizeof(err));
@@ -67,7 +117,8 @@ static int load_multiboot(struct kvm *kvm, const struct machine_config *cfg,
 		r = mb_load(&img, cfg->image, cfg->image_len, &guest_mem_ops, kvm,
 			    err, sizeof(err));
 	if (!r)
-		r = mb_plan_layout(img.load_end, &params, NULL, &lay, err, sizeof(err));
+		r = mb_plan_layout(img.load_end, &params, mod_sizes, &lay, err,
+				   sizeof(err));
 	if (r) {
 		printk("tinyvmx: %s: %s\n", cfg->image_name, err);
 		return r;
@@ -76,12 +127,17 @@ static int load_multiboot(struct kvm *kvm, const struct machine_config *cfg,
 		printk("tinyvmx: %s: the kernel asks for a video mode; it gets text mode\n",
 		       cfg->image_name);
 	mb_apply_layout(&params, &lay);
-	r = mb_build_info(&params, lay.info_gpa, info, sizeof(info), &used);
+	/* the modules, page-aligned above the kernel as GRUB places them */
+	for (unsigned i = 0; i < cfg->nmods && !r; i++)
+		r = kvm_write_guest(kvm, mods[i].start, cfg->mods[i].data,
+				    cfg->mods[i].len);
+	if (!r)
+		r = mb_build_info(&params, lay.info_gpa, info, sizeof(info), &used);
 	if (!r)
 		r = kvm_write_guest(kvm, lay.info_gpa, info, used);
 	if (r) {
-		printk("tinyvmx: %s: cannot place the multiboot information (%d)\n",
-		       cfg->image_name, r);
+		printk("tinyvmx: %s: cannot place the modules and the multiboot "
+		       "information (%d)\n", cfg->image_name, r);
 		return r;
 	}
 	memset(boot, 0, sizeof(*boot));
@@ -155,13 +211,34 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 	struct kvm *kvm;
 	u64 before = pmm_used_pages();
 
+	struct pc_config pc_cfg = {
+		.ram_size = cfg->mem_bytes,
+		.nr_cpus = 1,
+		.tsc_hz = cfg->tsc_khz * 1000,
+		.console_tx = console_tx,
+		.read_tsc = pc_read_tsc,
+		.deliver = pc_deliver,
+		.pic_intr = pc_pic_intr,
+	};
+	void *bios_area;
+
 	res->what = "error";
 	res->code = 0;
-	pc_machine_init(&pc, console_tx, NULL);
+	pc_machine_init(&pc, &pc_cfg);
 	kvm = kvm_create_vm(&cfg->settings);
 	if (!kvm || kvm_set_memory_region(kvm, 0, cfg->mem_bytes, "ram")) {
 		printk("tinyvmx: cannot allocate %llu MiB of guest memory\n",
 		       cfg->mem_bytes >> 20);
+		return;
+	}
+	machine_kvm = kvm;
+	kvm->tsc_khz = cfg->tsc_khz;
+	kvm_set_irqchip(kvm, &pc_irqchip_ops, NULL);
+	/* ACPI tables in the BIOS area, where a guest scans for the RSDP */
+	bios_area = kvm_gpa_to_hva(kvm, PC_ACPI_BASE, PC_ACPI_SIZE);
+	if (!bios_area || pc_build_acpi(&pc, bios_area, pc_cfg.nr_cpus)) {
+		printk("tinyvmx: cannot build the ACPI tables at %#x\n",
+		       PC_ACPI_BASE);
 		return;
 	}
 	if (load_multiboot(kvm, cfg, &boot)) {
@@ -171,6 +248,7 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 	vcpu = kvm_vm_ioctl_create_vcpu(kvm, 0, &boot);
 	if (!vcpu)
 		return;
+	machine_vcpu = vcpu;
 	kvm_set_pio_handler(kvm, pio_handler, NULL);
 	printk("tinyvmx: VM %d: %llu MiB, entry %#llx, host memory: VM %llu KiB "
 	       "(EPT %llu KiB), vCPU %llu KiB, total %llu KiB without guest RAM\n",
@@ -193,10 +271,11 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 			break;
 		case KVM_EXIT_HLT:
 			/*
-			 * No device of this machine raises interrupts yet, so
-			 * a HLT with interrupts disabled can never end; with
-			 * interrupts enabled the guest simply continues (as if
-			 * woken at once).
+			 * The hypervisor returns a HLT only when nothing can
+			 * wake the vCPU: no interrupt pending and no timer
+			 * armed.  With interrupts disabled that is forever;
+			 * with interrupts enabled the guest simply continues
+			 * (as if woken at once).
 			 */
 			if (!run->if_flag) {
 				snprintf(run->report, sizeof(run->report),
@@ -226,6 +305,12 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 			if (pc.ev.state == MACHINE_DEBUG_EXIT) {
 				res->what = "debug-exit";
 				res->code = pc.ev.code;
+			} else if (pc.ev.state == MACHINE_RESET) {
+				printk("tinyvmx: the guest asked for a reset (%s); "
+				       "the machine ends, like QEMU -no-reboot\n",
+				       pc.ev.source);
+				res->what = "poweroff";
+				res->code = 0;
 			} else {
 				res->what = "poweroff";
 				res->code = 0;

@@ -5,12 +5,24 @@
 
 #include "virt/kvm_host.h"
 
+/* A multiboot module for the guest (-initrd / --module). */
+struct machine_module {
+	const void *data;
+	size_t len;
+	const char *string;		/* the module's multiboot string */
+};
+
+#define MACHINE_MAX_MODULES 8
+
 struct machine_config {
 	u64 mem_bytes;
+	u64 tsc_khz;			/* TSC rate (tsc_calibrate_khz()) */
 	const void *image;
 	size_t image_len;
 	const char *image_name;
 	const char *cmdline;		/* what the guest sees */
+	unsigned nmods;
+	struct machine_module mods[MACHINE_MAX_MODULES];
 	struct kvm_settings settings;
 };
 

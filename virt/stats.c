@@ -46,7 +46,7 @@ void kvm_print_exit_stats(struct kvm_vcpu *vcpu)
 		       e->count ? e->ticks / e->count : 0, e->max_ticks);
 	}
 	printk("  I/O exits to the device model %llu, MMIO %llu (unassigned %llu), "
-	       "hypercalls %llu, exceptions injected %llu\n", st->io_exits,
-	       st->mmio_exits, st->mmio_unassigned, st->hypercalls,
-	       st->injected_exceptions);
+	       "hypercalls %llu, exceptions injected %llu, interrupts injected "
+	       "%llu\n", st->io_exits, st->mmio_exits, st->mmio_unassigned,
+	       st->hypercalls, st->injected_exceptions, st->injected_interrupts);
 }

@@ -25,22 +25,25 @@ void cpuid_model_adjust(u32 leaf, u32 subleaf, const struct cpuid_guest_view *v,
 	case 1:
 		/*
 		 * Hide what is not virtualised: VMX/SMX (no nesting), MONITOR/
-		 * MWAIT (they raise #UD), the local APIC family (no APIC
-		 * emulated yet), thermal/power and debug-store features, MTRRs
-		 * and machine-check architecture (their MSRs #GP).  Set the
-		 * hypervisor bit (SDM: reserved for hypervisor use) and make
-		 * OSXSAVE follow the guest's own CR4.
+		 * MWAIT (they raise #UD), thermal/power and debug-store
+		 * features, MTRRs and machine-check architecture (their MSRs
+		 * #GP).  The local APIC is emulated whatever the host has
+		 * (dev/lapic.c): APIC, x2APIC and the TSC-deadline timer mode
+		 * are always offered.  Set the hypervisor bit (SDM: reserved
+		 * for hypervisor use) and make OSXSAVE follow the guest's own
+		 * CR4.
 		 */
 		r->ecx &= ~(CPUID_1_ECX_VMX_ | CPUID_1_ECX_SMX | CPUID_1_ECX_MONITOR |
 			    CPUID_1_ECX_EST | CPUID_1_ECX_TM2 | CPUID_1_ECX_PDCM |
-			    CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE |
 			    CPUID_1_ECX_OSXSAVE_);
-		r->ecx |= CPUID_1_ECX_HYPERVISOR_;
+		r->ecx |= CPUID_1_ECX_HYPERVISOR_ | CPUID_1_ECX_X2APIC |
+			  CPUID_1_ECX_TSC_DEADLINE;
 		if (v->guest_osxsave)
 			r->ecx |= CPUID_1_ECX_OSXSAVE_;
-		r->edx &= ~(CPUID_1_EDX_APIC | CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA |
+		r->edx &= ~(CPUID_1_EDX_MTRR | CPUID_1_EDX_MCA |
 			    CPUID_1_EDX_MCE | CPUID_1_EDX_DS | CPUID_1_EDX_ACPI |
 			    CPUID_1_EDX_TM | CPUID_1_EDX_PBE | CPUID_1_EDX_HTT);
+		r->edx |= CPUID_1_EDX_APIC;
 		r->ebx = (r->ebx & CPUID_1_EBX_LOW_MASK) |
 			 (v->vcpu_id << CPUID_1_EBX_APIC_ID_SHIFT) |
 			 (1u << CPUID_1_EBX_LOGICAL_COUNT_SHIFT);

@@ -194,10 +194,14 @@ int handle_cr(struct kvm_vcpu *vcpu)
 			err = kvm_set_cr4(vcpu, val);
 			break;
 		case 8:
-			if (val & CR8_RESERVED)
+			if (val & CR8_RESERVED) {
 				err = 1;
-			else
-				vcpu->arch.cr8 = val;
+			} else {
+				/* CR8 is the APIC's TPR[7:4] (SDM Vol. 3A,
+				 * "Task Priority in IA-32e Mode") */
+				kvm_lapic_set_tpr(vcpu->arch.apic, val);
+				vcpu->arch.requests |= KVM_REQ_EVENT;
+			}
 			break;
 		default:
 			goto unexpected;
@@ -209,7 +213,7 @@ int handle_cr(struct kvm_vcpu *vcpu)
 			val = vmcs_readl(GUEST_CR3);
 			break;
 		case 8:
-			val = vcpu->arch.cr8;
+			val = kvm_lapic_get_cr8(vcpu->arch.apic);
 			break;
 		default:
 			goto unexpected;

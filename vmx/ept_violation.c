@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dev/lapic.h"
 #include "kernel/kernel.h"
 #include "kernel/x86.h"
 #include "vmx/guest_access.h"
@@ -61,6 +62,44 @@ static void read_gprs(struct kvm_vcpu *vcpu, u64 regs[INSN_NR_REGS])
 	for (int i = 0; i < INSN_NR_REGS; i++)
 		regs[i] = vcpu->regs[i];
 	regs[VCPU_REGS_RSP] = vmcs_readl(GUEST_RSP);
+}
+
+/*
+ * The xAPIC page is the local APIC's own MMIO, emulated here rather than
+ * by the device model (KVM keeps the APIC in the kernel too).  Only when
+ * the APIC is enabled in xAPIC mode: in x2APIC mode or disabled the page
+ * is ordinary unassigned space.
+ */
+static bool kvm_lapic_mmio_in_kernel(struct kvm_vcpu *vcpu, u64 gpa)
+{
+	struct kvm_lapic *apic = vcpu->arch.apic;
+
+	return kvm_apic_hw_enabled(apic) && !apic_x2apic_mode(apic) &&
+	       gpa - APIC_DEFAULT_PHYS_BASE < LAPIC_MMIO_LENGTH;
+}
+
+/* Serve the access in run->mmio at once, then finish the instruction. */
+static int kvm_lapic_serve_mmio(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u32 offset = run->mmio.phys_addr - APIC_DEFAULT_PHYS_BASE;
+	u32 v = 0;
+	int r;
+
+	if (run->mmio.is_write) {
+		memcpy(&v, run->mmio.data, MIN(run->mmio.len, sizeof(v)));
+		kvm_lapic_mmio_write(vcpu->arch.apic, offset, run->mmio.len, v);
+		/* EOI, TPR, ICR, timer: anything may have changed */
+		vcpu->arch.requests |= KVM_REQ_EVENT;
+	} else {
+		v = kvm_lapic_mmio_read(vcpu->arch.apic, offset, run->mmio.len);
+		memcpy(run->mmio.data, &v, MIN(run->mmio.len, sizeof(v)));
+	}
+	vcpu->stat.lapic_mmio++;
+	r = complete_mmio(vcpu);
+	vcpu->arch.pending = PENDING_NONE;
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	return r;
 }
 
 int handle_ept_violation(struct kvm_vcpu *vcpu)
@@ -115,6 +154,8 @@ int handle_ept_violation(struct kvm_vcpu *vcpu)
 	} else {
 		vcpu->arch.pending = PENDING_MMIO_READ;
 	}
+	if (kvm_lapic_mmio_in_kernel(vcpu, gpa))
+		return kvm_lapic_serve_mmio(vcpu);
 	vcpu->stat.mmio_exits++;
 	return 0;
 }

@@ -206,25 +206,8 @@ static int handle_triple_fault(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-static int handle_interrupt_window(struct kvm_vcpu *vcpu)
-{
-	exec_controls_clearbit(to_vmx(vcpu), CPU_BASED_INTR_WINDOW_EXITING);
-	return 1;
-}
 
-static int handle_nmi_window(struct kvm_vcpu *vcpu)
-{
-	exec_controls_clearbit(to_vmx(vcpu), CPU_BASED_NMI_WINDOW_EXITING);
-	return 1;
-}
 
-static int kvm_emulate_halt(struct kvm_vcpu *vcpu)
-{
-	kvm_skip_emulated_instruction(vcpu);
-	vcpu->run->exit_reason = KVM_EXIT_HLT;
-	vcpu->run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
-	return 0;
-}
 
 /* INVD would discard the host's dirty cache lines too: do WBINVD's job. */
 static int kvm_emulate_wbinvd(struct kvm_vcpu *vcpu)
@@ -291,12 +274,6 @@ static int handle_monitor_trap(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
-static int handle_preemption_timer(struct kvm_vcpu *vcpu)
-{
-	/* The timer counts down in VMX non-root operation only; re-arm it. */
-	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, 0xffffffff);
-	return 1;
-}
 
 /*
  * XSETBV (SDM "XSETBV"): only XCR0, CPL 0, x87 always set, AVX only with

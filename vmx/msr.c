@@ -6,6 +6,7 @@
  * where a small set is emulated and anything else raises #GP, as on a CPU
  * without that MSR.
  */
+#include "dev/lapic.h"
 #include "kernel/kernel.h"
 #include "kernel/x86.h"
 #include "vmx/capabilities.h"
@@ -66,10 +67,27 @@ static bool pat_valid(u64 pat)
 	return true;
 }
 
+/* The x2APIC registers, MSRs 0x800-0x8ff (SDM Vol. 3A, "x2APIC Register
+ * Address Space"). */
+static bool is_x2apic_msr(u32 msr)
+{
+	return msr >= APIC_BASE_MSR && msr <= APIC_LAST_MSR;
+}
+
 /* 0 = handled, 1 = no such MSR (#GP). */
 static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 {
+	struct kvm_lapic *apic = vcpu->arch.apic;
+
+	if (is_x2apic_msr(msr))
+		return kvm_x2apic_msr_read(apic, msr, data) ? 1 : 0;
 	switch (msr) {
+	case MSR_IA32_APICBASE:
+		*data = kvm_lapic_get_base(apic);
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		*data = kvm_lapic_get_tsc_deadline(apic);
+		return 0;
 	case MSR_EFER:
 		*data = vcpu->arch.efer;
 		return 0;
@@ -98,8 +116,31 @@ static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	struct kvm_lapic *apic = vcpu->arch.apic;
 
+	if (is_x2apic_msr(msr)) {
+		if (kvm_x2apic_msr_write(apic, msr, data))
+			return 1;
+		/* EOI, TPR, self-IPI, ICR, timer: anything may have changed */
+		vcpu->arch.requests |= KVM_REQ_EVENT;
+		return 0;
+	}
 	switch (msr) {
+	case MSR_IA32_APICBASE:
+		if (kvm_lapic_set_base(apic, data, false))
+			return 1;
+		/* SDM "Relocating the Local APIC Registers": tinyvmx keeps the
+		 * xAPIC page at its default address (as KVM with APICv). */
+		if (kvm_lapic_base_address(apic) != APIC_DEFAULT_PHYS_BASE)
+			printk("tinyvmx: guest moved its xAPIC to %#llx; only %#llx "
+			       "is decoded\n", kvm_lapic_base_address(apic),
+			       APIC_DEFAULT_PHYS_BASE);
+		vcpu->arch.requests |= KVM_REQ_EVENT;
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		kvm_lapic_write_tsc_deadline(apic, data);
+		vcpu->arch.requests |= KVM_REQ_EVENT;
+		return 0;
 	case MSR_EFER:
 		/* SDM "IA32_EFER": reserved bits #GP; LME may not change while
 		 * paging is on; LMA is read-only (kept as is). */

@@ -7,6 +7,7 @@
 #ifndef TVX_VMX_H
 #define TVX_VMX_H
 
+#include "dev/lapic.h"
 #include "tvx/types.h"
 #include "virt/kvm_host.h"
 #include "vmx/vmcs.h"
@@ -60,6 +61,8 @@ struct vcpu_vmx {
 	u32 idt_vectoring_info;
 	u64 cr0_guest_owned_bits;
 	u64 cr4_guest_owned_bits;
+	struct kvm_lapic lapic;	/* registers in apic_page */
+	u8 *apic_page;		/* the virtual-APIC page */
 };
 
 static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
@@ -177,6 +180,18 @@ void kvm_queue_exception(struct kvm_vcpu *vcpu, u8 vector);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, u8 vector, u32 error_code);
 void vmx_inject_pending_event(struct kvm_vcpu *vcpu);
 int kvm_cpl(struct kvm_vcpu *vcpu);
+
+/* vmx/interrupt.c */
+void kvm_inject_pending_event(struct kvm_vcpu *vcpu);
+bool kvm_cpu_has_interrupt(struct kvm_vcpu *vcpu);
+int handle_interrupt_window(struct kvm_vcpu *vcpu);
+int handle_nmi_window(struct kvm_vcpu *vcpu);
+int handle_preemption_timer(struct kvm_vcpu *vcpu);
+int kvm_emulate_halt(struct kvm_vcpu *vcpu);
+
+/* virt/irqchip.c */
+void kvm_create_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic *apic,
+		      void *regs_page);
 
 /* per-concept handlers */
 int handle_io(struct kvm_vcpu *vcpu);

@@ -99,8 +99,10 @@ static __always_inline u32 vmx_vcpu_run(struct kvm_vcpu *vcpu)
 	u32 idt;
 
 	do {
-		if (unlikely(vcpu->arch.exception.pending | vmx->idt_vectoring_info))
-			vmx_inject_pending_event(vcpu);
+		if (unlikely(vcpu->arch.exception.pending |
+			     vmx->idt_vectoring_info | vcpu->arch.requests |
+			     vmx->lapic.lapic_timer.armed))
+			kvm_inject_pending_event(vcpu);
 
 		vcpu->entry_tsc = rdtsc();
 		account_exit_time(vcpu);

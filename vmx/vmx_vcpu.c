@@ -278,8 +278,11 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 	vcpu->run = alloc_pages_zeroed(KVM_RUN_PAGES, &pages);
 	vmx->io_bitmap_a = alloc_pages_zeroed(1, &pages);
 	vmx->io_bitmap_b = alloc_pages_zeroed(1, &pages);
-	if (!vcpu->run || !vmx->io_bitmap_a || !vmx->io_bitmap_b)
+	vmx->apic_page = alloc_pages_zeroed(1, &pages);
+	if (!vcpu->run || !vmx->io_bitmap_a || !vmx->io_bitmap_b ||
+	    !vmx->apic_page)
 		goto fail;
+	kvm_create_lapic(vcpu, &vmx->lapic, vmx->apic_page);
 	/* Every port exits to the device model: all devices are emulated. */
 	memset(vmx->io_bitmap_a, 0xff, PAGE_SIZE);
 	memset(vmx->io_bitmap_b, 0xff, PAGE_SIZE);

@@ -66,6 +66,81 @@ else
 	echo "SKIP too-big-for-mem: cannot assemble a guest ($(cat "$T/as.err" "$T/ld.err" 2>/dev/null | head -1))"
 fi
 
+# Guest modules (-initrd, --module): checked like the guest itself.
+: > "$T/m.bin"
+refused too-many-modules "9 guest modules (-initrd and --module); at most 8" \
+	run -initrd "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" \
+	--module "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" \
+	--module "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" "$T/text.txt"
+refused too-many-modules-no-initrd "9 guest modules" \
+	run --module "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" \
+	--module "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" \
+	--module "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" "$T/text.txt"
+# Eight are fine: the run gets as far as the guest image.
+refused eight-modules "$T/text.txt: no multiboot header" \
+	run -initrd "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" \
+	--module "$T/m.bin" --module "$T/m.bin" --module "$T/m.bin" \
+	--module "$T/m.bin" --module "$T/m.bin" "$T/text.txt"
+refused initrd-twice "-initrd given twice" \
+	run -initrd "$T/m.bin" --initrd "$T/m.bin" "$T/text.txt"
+refused module-no-file "--module ',x': empty file name" run --module ,x "$T/text.txt"
+refused initrd-missing-value "option -initrd needs a value" run "$T/text.txt" -initrd
+if mkguest small "	hlt"; then
+	refused missing-initrd "$T/nothere.img: No such file or directory" \
+		run -initrd "$T/nothere.img" "$T/small.elf"
+	refused missing-module "$T/nomod.bin: No such file or directory" \
+		run --module "$T/m.bin" --module "$T/nomod.bin,its string" "$T/small.elf"
+	refused initrd-directory "$T/adir: Is a directory" \
+		run --initrd="$T/adir" "$T/small.elf"
+	refused initrd-qemu-list "give one file to -initrd" \
+		run -initrd "$T/m.bin,$T/m.bin" "$T/small.elf"
+
+	# Modules go into guest RAM after the kernel ...
+	head -c $((2 * 1024 * 1024)) /dev/zero > "$T/2mib.bin"
+	refused module-too-big-for-mem \
+		"$T/2mib.bin: the 2097152-byte module does not fit in 2 MiB of guest memory" \
+		run -m 2 -initrd "$T/2mib.bin" "$T/small.elf"
+	# ... and GRUB's copy of them into Bochs's RAM: the largest guest RAM
+	# leaves no room for a 1 MiB module (without it, the run goes on).
+	head -c $((1024 * 1024)) /dev/zero > "$T/1mib.bin"
+	refused modules-too-big-for-bochs \
+		"do not fit in Bochs's 2048 MiB: GRUB keeps the images in RAM" \
+		run -m 1984 --module "$T/1mib.bin" "$T/small.elf"
+	FAKE_MKRESCUE_FAIL=1 tvx run -m 1984 "$T/small.elf"
+	expect_status max-mem-without-modules 8 && pass max-mem-without-modules
+
+	# The ISO's grub.cfg: one module2 line per module after the guest,
+	# -initrd first wherever it stands, each file copied to /boot/modN.
+	# (The fake grub-mkrescue fails, so nothing boots; --keep keeps it.)
+	printf 'ramdisk' > "$T/rd.img"
+	printf 'second' > "$T/m2.bin"
+	printf 'third' > "$T/m3.bin"
+	rm -f "$T/called"
+	FAKE_MKRESCUE_FAIL=1 tvx run --keep "$T/keep" --module "$T/m2.bin,two words" \
+		--initrd "$T/rd.img" --module "$T/m3.bin" "$T/small.elf"
+	cfg=$T/keep/isoroot/boot/grub/grub.cfg
+	if expect_status grub-cfg-modules 8 &&
+	   { [ -f "$cfg" ] || { fail grub-cfg-modules "no $cfg"; false; }; } &&
+	   expect_in grub-cfg-modules "$cfg" "  module2 '/boot/guest.elf' '$T/small.elf' ''" &&
+	   expect_in grub-cfg-modules "$cfg" "  module2 '/boot/mod1' '$T/rd.img'" &&
+	   expect_in grub-cfg-modules "$cfg" "  module2 '/boot/mod2' 'two' 'words'" &&
+	   expect_in grub-cfg-modules "$cfg" "  module2 '/boot/mod3' '$T/m3.bin'"; then
+		order=$(grep -o "module2 '/boot/[a-z0-9.]*'" "$cfg" | tr '\n' ' ')
+		if [ "$order" != "module2 '/boot/guest.elf' module2 '/boot/mod1' module2 '/boot/mod2' module2 '/boot/mod3' " ]; then
+			fail grub-cfg-modules "module2 lines out of order: $order"
+		elif ! cmp -s "$T/rd.img" "$T/keep/isoroot/boot/mod1" ||
+		     ! cmp -s "$T/m2.bin" "$T/keep/isoroot/boot/mod2" ||
+		     ! cmp -s "$T/m3.bin" "$T/keep/isoroot/boot/mod3" ||
+		     ! cmp -s "$T/small.elf" "$T/keep/isoroot/boot/guest.elf"; then
+			fail grub-cfg-modules "the ISO tree's files differ from the modules given"
+		else
+			pass grub-cfg-modules
+		fi
+	fi
+else
+	echo "SKIP modules: cannot assemble a guest ($(cat "$T/as.err" "$T/ld.err" 2>/dev/null | head -1))"
+fi
+
 refused unknown-option "unknown option '--frobnicate'" run --frobnicate "$T/text.txt"
 refused unknown-option-usage "usage: tinyvmx run" run --frobnicate "$T/text.txt"
 refused unknown-command "unknown command 'walk'" walk

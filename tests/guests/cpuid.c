@@ -2,8 +2,9 @@
 /*
  * cpuid: what CPUID tells the guest about the machine it runs on.
  * The hypervisor range announces tinyvmx, CPUID.1 sets the hypervisor bit
- * and hides what is not virtualised (VMX, MONITOR/MWAIT, the local APIC),
- * the vCPU is APIC ID 0 and no architectural PMU is offered.
+ * and hides what is not virtualised (VMX, MONITOR/MWAIT), offers the
+ * emulated local APIC with x2APIC and the TSC-deadline timer, the vCPU is
+ * APIC ID 0 and no architectural PMU is offered.
  */
 #include "guest.h"
 
@@ -13,6 +14,7 @@
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_SMX (1u << 6)
 #define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
@@ -55,8 +57,9 @@ static void check_leaf1(void)
 	report(!(c & CPUID_1_ECX_VMX), "CPUID.1:ECX VMX bit 5 clear");
 	report(!(c & CPUID_1_ECX_SMX), "CPUID.1:ECX SMX bit 6 clear");
 	report(!(c & CPUID_1_ECX_MONITOR), "CPUID.1:ECX MONITOR bit 3 clear");
-	report(!(c & CPUID_1_ECX_X2APIC), "CPUID.1:ECX x2APIC bit 21 clear");
-	report(!(d & CPUID_1_EDX_APIC), "CPUID.1:EDX APIC bit 9 clear (EDX %#x)", d);
+	report(c & CPUID_1_ECX_X2APIC, "CPUID.1:ECX x2APIC bit 21 set");
+	report(c & CPUID_1_ECX_TSC_DEADLINE, "CPUID.1:ECX TSC-deadline bit 24 set");
+	report(d & CPUID_1_EDX_APIC, "CPUID.1:EDX APIC bit 9 set (EDX %#x)", d);
 	report((b >> CPUID_1_EBX_APIC_ID_SHIFT) == 0, "CPUID.1:EBX[31:24] initial APIC ID %u is 0",
 	       b >> CPUID_1_EBX_APIC_ID_SHIFT);
 	report(((b >> CPUID_1_EBX_LOGICAL_COUNT_SHIFT) & CPUID_1_EBX_BYTE_MASK) == 1,

@@ -54,6 +54,7 @@
 #define HV_SIGNATURE_LEN	12
 
 /* Host answers with every bit set, and a recognisable pattern. */
+static const struct cpuid_regs all_zeros;
 static const struct cpuid_regs all_ones = {
 	0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu
 };
@@ -87,6 +88,17 @@ static void assert_regs_zero(const struct cpuid_regs *r)
 
 /* ---- leaf 1 ----------------------------------------------------------- */
 
+/* The emulated local APIC is offered whatever the host has. */
+static void test_leaf1_offers_the_emulated_apic(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_zeros);
+
+	assert_true(r.ecx & CPUID_1_ECX_X2APIC);
+	assert_true(r.ecx & CPUID_1_ECX_TSC_DEADLINE);
+	assert_true(r.edx & CPUID_1_EDX_APIC);
+}
+
 static void test_leaf1_hides_unvirtualised_features(void **state)
 {
 	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
@@ -95,9 +107,6 @@ static void test_leaf1_hides_unvirtualised_features(void **state)
 	assert_false(r.ecx & CPUID_1_ECX_VMX_);
 	assert_false(r.ecx & CPUID_1_ECX_SMX);
 	assert_false(r.ecx & CPUID_1_ECX_MONITOR);
-	assert_false(r.ecx & CPUID_1_ECX_X2APIC);
-	assert_false(r.ecx & CPUID_1_ECX_TSC_DEADLINE);
-	assert_false(r.edx & CPUID_1_EDX_APIC);
 	assert_false(r.edx & CPUID_1_EDX_MTRR);
 	assert_false(r.edx & CPUID_1_EDX_MCA);
 	assert_false(r.edx & CPUID_1_EDX_MCE);
@@ -114,10 +123,12 @@ static void test_leaf1_hides_unvirtualised_features(void **state)
 	assert_int_equal(r.eax, all_ones.eax);
 
 	/* A host without the hypervisor bit gets it too; nothing is
-	 * invented from a zero answer except that and the EBX fields. */
+	 * invented from a zero answer except that, the emulated APIC
+	 * features and the EBX fields. */
 	r = adjust(LEAF_BASIC_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
-	assert_int_equal(r.ecx, CPUID_1_ECX_HYPERVISOR_);
-	assert_int_equal(r.edx, 0);
+	assert_int_equal(r.ecx, CPUID_1_ECX_HYPERVISOR_ | CPUID_1_ECX_X2APIC |
+				CPUID_1_ECX_TSC_DEADLINE);
+	assert_int_equal(r.edx, CPUID_1_EDX_APIC);
 	assert_int_equal(r.eax, 0);
 }
 
@@ -372,6 +383,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaf1_hides_unvirtualised_features),
+		cmocka_unit_test(test_leaf1_offers_the_emulated_apic),
 		cmocka_unit_test(test_leaf1_osxsave_follows_guest),
 		cmocka_unit_test(test_leaf1_ebx_apic_id_and_count),
 		cmocka_unit_test(test_zeroed_leaves),
