@@ -15,6 +15,22 @@ void io_bus_init(struct io_bus *bus, const char *name)
 
 
 
+/*
+ * Point every address of the direct map at its range (index + 1).  An
+ * insertion shifts the indices of the ranges above it, so all are written
+ * again; ranges are never removed, so nothing needs clearing.  The ranges
+ * of a port bus are a few ports each: this is cheap.
+ */
+static void io_bus_refill_direct(struct io_bus *bus)
+{
+	for (unsigned int i = 0; i < bus->nr_ranges; i++) {
+		const struct io_range *r = &bus->ranges[i];
+
+		for (u64 a = r->base; a < bus->direct_len && a - r->base < r->len; a++)
+			bus->direct[a] = i + 1;
+	}
+}
+
 int io_bus_register(struct io_bus *bus, u64 base, u64 len,
 		    const struct io_device_ops *ops, void *opaque,
 		    const char *name)
@@ -52,6 +68,15 @@ int io_bus_register(struct io_bus *bus, u64 base, u64 len,
 		.name = name,
 	};
 	bus->nr_ranges++;
+	io_bus_refill_direct(bus);
 	return 0;
+}
+
+void io_bus_set_direct_map(struct io_bus *bus, u8 *map, u32 len)
+{
+	memset(map, 0, len);
+	bus->direct = map;
+	bus->direct_len = len;
+	io_bus_refill_direct(bus);
 }
 

@@ -64,7 +64,12 @@ struct io_bus {
 	unsigned int nr_ranges;
 	struct io_range ranges[IO_BUS_MAX_RANGES];	/* sorted by base */
 	struct io_bus_stats stats;
+	/* optional: range index + 1 (0: unassigned) for addresses below
+	 * direct_len, see io_bus_set_direct_map() */
+	u8 *direct;
+	u32 direct_len;
 };
+_Static_assert(IO_BUS_MAX_RANGES < 255, "direct map entries are u8");
 
 /* Mask of the low @size bytes (size 1, 2, 4 or 8). */
 static inline u64 io_size_mask(unsigned size)
@@ -74,6 +79,14 @@ static inline u64 io_size_mask(unsigned size)
 
 /* Empty bus; @name is kept by reference (use a string literal). */
 void io_bus_init(struct io_bus *bus, const char *name);
+
+/*
+ * Look addresses below @len up in @map (@len bytes, kept by reference)
+ * instead of searching: one load per access.  Meant for the 64 KiB port
+ * space, where every IN/OUT of the guest does a lookup (like the
+ * ioport_table[] of early QEMU); the MMIO space keeps the binary search.
+ */
+void io_bus_set_direct_map(struct io_bus *bus, u8 *map, u32 len);
 
 /*
  * Decode [base, base + len - 1] to @ops/@opaque.  Returns 0, -EINVAL for an
@@ -111,8 +124,14 @@ static inline unsigned int io_bus_upper_bound(const struct io_bus *bus,
 static inline const struct io_range *
 io_bus_find(const struct io_bus *bus, u64 addr)
 {
-	unsigned int i = io_bus_upper_bound(bus, addr);
+	unsigned int i;
 	const struct io_range *r;
+
+	if (addr < bus->direct_len) {
+		i = bus->direct[addr];
+		return i ? &bus->ranges[i - 1] : NULL;
+	}
+	i = io_bus_upper_bound(bus, addr);
 
 	/* Ranges do not overlap, so only the last one starting at or below
 	 * @addr can contain it. */

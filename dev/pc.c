@@ -48,6 +48,7 @@ void pc_set_irq(struct pc_machine *pc, int irq, int level)
 void pc_machine_init(struct pc_machine *pc, const struct pc_config *cfg)
 {
 	io_bus_init(&pc->pio, "pio");
+	io_bus_set_direct_map(&pc->pio, pc->pio_map, PC_NR_PORTS);
 	io_bus_init(&pc->mmio, "mmio");
 	machine_event_init(&pc->ev);
 

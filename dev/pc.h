@@ -64,8 +64,12 @@ struct pc_config {
 	void *ctx;			/* for every callback above */
 };
 
+/* The x86 port space: 0-0xffff (SDM Vol. 1, "I/O Port Addressing"). */
+#define PC_NR_PORTS		0x10000
+
 struct pc_machine {
 	struct io_bus pio;	/* port space; unassigned counts in pio.stats */
+	u8 pio_map[PC_NR_PORTS];	/* pio's direct map */
 	struct io_bus mmio;	/* guest-physical MMIO; counts in mmio.stats */
 	struct uart16550 com1;
 	struct debug_exit debug_exit;

@@ -236,6 +236,44 @@ static void test_null_handlers(void **state)
 	assert_true(bus.stats.handled == 2);
 }
 
+/*
+ * A direct map answers exactly like the binary search: ranges registered
+ * out of order (indices shift), one crossing the end of the map, every
+ * address compared against a bus without a map.
+ */
+static void test_direct_map_matches_search(void **state)
+{
+	static struct io_bus with, without;
+	static u8 map[0x400];
+	static const struct { u64 base, len; } r[] = {
+		{ 0x3f8, 4 }, { 0x20, 2 }, { 0x3fc, 0 }, { 0x80, 1 },
+		{ 0x3ff, 0x10 }, { 0x0, 1 }, { 0xa0, 2 }, { 0x500, 4 },
+	};
+	struct fake_dev d = { 0 };
+
+	io_bus_init(&with, "with");
+	io_bus_init(&without, "without");
+	io_bus_set_direct_map(&with, map, sizeof(map));
+	for (unsigned i = 0; i < ARRAY_SIZE(r); i++) {
+		int a = io_bus_register(&with, r[i].base, r[i].len, &fake_ops, &d, "x");
+		int b = io_bus_register(&without, r[i].base, r[i].len, &fake_ops, &d, "x");
+
+		assert_int_equal(a, b);
+	}
+	for (u64 addr = 0; addr < 0x600; addr++) {
+		const struct io_range *x = io_bus_find(&with, addr);
+		const struct io_range *y = io_bus_find(&without, addr);
+
+		assert_true((x == NULL) == (y == NULL));
+		if (x)
+			assert_true(x->base == y->base && x->len == y->len);
+	}
+	/* the range crossing the end of the map is found on both sides */
+	assert_non_null(io_bus_find(&with, 0x3ff));
+	assert_non_null(io_bus_find(&with, 0x40e));
+	assert_null(io_bus_find(&with, 0x40f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_unassigned),
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_null_handlers),
+		cmocka_unit_test(test_direct_map_matches_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * Entry of the guest test kernels: a multiboot (v1) header, then 32-bit
  * protected mode with EAX = 0x2BADB002 and EBX = the multiboot information
  * ("Multiboot Specification: Machine state").  Sets up a stack, a flat GDT
- * and an IDT whose exception stubs call guest_exception(), then
+ * and an IDT whose stubs (exceptions and interrupts, all 256 vectors) call
+ * guest_exception(), then
  * guest_main(magic, info).
  */
 #define MB_MAGIC 0x1BADB002
@@ -54,7 +55,7 @@ stub_\vec:
 	.endm
 	.altmacro
 	.set v, 0
-	.rept 32
+	.rept 256
 	stub %v
 	.set v, v + 1
 	.endr
@@ -75,7 +76,7 @@ stub_common:
 	.globl guest_stub_table
 guest_stub_table:
 	.set v, 0
-	.rept 32
+	.rept 256
 	stubaddr %v
 	.set v, v + 1
 	.endr

@@ -4,9 +4,18 @@
 #define COM1 0x3f8
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
-#define IDT_ENTRIES 32
+#define IDT_ENTRIES 256
+#define FIRST_IRQ_VECTOR 32
 
 volatile u32 fixup_eip, fault_vector, fault_error_code;
+volatile u32 irq_count[IDT_ENTRIES];
+volatile u64 irq_tsc[IDT_ENTRIES];
+static void (*irq_handlers[IDT_ENTRIES])(u8 vector);
+
+void set_irq_handler(u8 vector, void (*fn)(u8 vector))
+{
+	irq_handlers[vector] = fn;
+}
 int test_failures;
 
 struct idt_gate {
@@ -36,6 +45,14 @@ void idt_setup(void)
 void guest_exception(struct guest_frame *f);
 void guest_exception(struct guest_frame *f)
 {
+	if (f->vector >= FIRST_IRQ_VECTOR) {
+		/* an interrupt: count it, time it, call its handler */
+		irq_tsc[f->vector] = rdtsc();
+		irq_count[f->vector]++;
+		if (irq_handlers[f->vector])
+			irq_handlers[f->vector](f->vector);
+		return;
+	}
 	if (fixup_eip) {
 		fault_vector = f->vector;
 		fault_error_code = f->error_code;
@@ -253,4 +270,10 @@ void guest_exit(int failures)
 	if (failures)
 		debug_exit(failures);
 	power_off(0);
+}
+
+const char *guest_cmdline(const struct multiboot_info *mbi)
+{
+	return mbi && (mbi->flags & MB_INFO_CMDLINE_FLAG) ?
+		(const char *)mbi->cmdline : "";
 }

@@ -84,6 +84,29 @@ extern volatile u32 fixup_eip, fault_vector, fault_error_code;
 		(int)fault_vector;                                       \
 	})
 
+/* Interrupts (vectors 32-255): counted and timestamped (rdtsc at entry)
+ * by the common stub, then the handler, if any, runs. */
+extern volatile u32 irq_count[256];
+extern volatile u64 irq_tsc[256];
+void set_irq_handler(u8 vector, void (*fn)(u8 vector));
+static inline void sti(void) { asm volatile("sti" ::: "memory"); }
+static inline void cli(void) { asm volatile("cli" ::: "memory"); }
+/* STI's one-instruction shadow covers the HLT: no wake-up is lost. */
+static inline void sti_hlt(void) { asm volatile("sti; hlt" ::: "memory"); }
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+static inline void wrmsr(u32 msr, u64 v)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+static inline u32 mmio_read32(u32 addr) { return *(volatile u32 *)addr; }
+static inline void mmio_write32(u32 addr, u32 v) { *(volatile u32 *)addr = v; }
+
 int rdmsr_safe(u32 msr, u64 *val);	/* returns -1 or the vector */
 int wrmsr_safe(u32 msr, u64 val);
 
@@ -104,6 +127,13 @@ void debug_exit(u32 code) __attribute__((noreturn));
 void power_off(u32 code) __attribute__((noreturn));
 
 /* Multiboot (v1) information, the parts tests read. */
+#define MB_INFO_CMDLINE_FLAG (1u << 2)
+#define MB_INFO_MODS_FLAG (1u << 3)
+struct multiboot_mod {
+	u32 mod_start, mod_end, cmdline, pad;
+};
+/* The command line, or "" (the lib's copy of the flag test). */
+const char *guest_cmdline(const struct multiboot_info *mbi);
 struct multiboot_info {
 	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
 	u32 mods_count, mods_addr;
