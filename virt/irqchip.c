@@ -56,6 +56,16 @@ void kvm_create_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic *apic,
 {
 	kvm_lapic_init(apic, regs_page, vcpu->vcpu_id, &kvm_lapic_ops, vcpu);
 	kvm_lapic_reset(apic, vcpu->vcpu_id == 0);
+	/*
+	 * What PC firmware leaves in the BSP's LVT for the OS (the virtual
+	 * wire mode of the MultiProcessor Specification, as SeaBIOS sets it
+	 * up under QEMU): LINT0 takes the 8259's INTR as ExtINT, LINT1 is
+	 * the NMI input.  A guest booted with -kernel expects it.
+	 */
+	if (vcpu->vcpu_id == 0) {
+		kvm_lapic_set_reg(apic, APIC_LVT0, APIC_DM_EXTINT << APIC_DM_SHIFT);
+		kvm_lapic_set_reg(apic, APIC_LVT1, APIC_DM_NMI << APIC_DM_SHIFT);
+	}
 	vcpu->arch.apic = apic;
 }
 

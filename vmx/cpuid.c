@@ -25,6 +25,7 @@ int cpuid_adjusted(struct kvm_vcpu *vcpu, u32 leaf, u32 subleaf)
 				 (kvm_read_cr4(vcpu) & X86_CR4_OSXSAVE),
 		.rdtscp = sec & SECONDARY_EXEC_ENABLE_RDTSCP,
 		.invpcid = sec & SECONDARY_EXEC_ENABLE_INVPCID,
+		.tsc_khz = vcpu->kvm->tsc_khz,
 	};
 	struct cpuid_regs r;
 

@@ -80,8 +80,12 @@ void cpuid_model_adjust(u32 leaf, u32 subleaf, const struct cpuid_guest_view *v,
 	default:
 		if (leaf >= LEAF_HV_FIRST && leaf <= LEAF_HV_LAST) {
 			memset(r, 0, sizeof(*r));
+			if (leaf == TVX_CPUID_TIMING_LEAF) {
+				r->eax = v->tsc_khz;
+				r->ebx = v->tsc_khz;
+			}
 			if (leaf == TVX_CPUID_SIGNATURE_LEAF) {
-				r->eax = TVX_CPUID_FEATURES_LEAF;
+				r->eax = TVX_CPUID_MAX_LEAF;
 				r->ebx = TVX_CPUID_SIG_EBX;
 				r->ecx = TVX_CPUID_SIG_ECX;
 				r->edx = TVX_CPUID_SIG_EDX;

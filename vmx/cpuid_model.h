@@ -18,6 +18,7 @@ struct cpuid_guest_view {
 	bool guest_osxsave;	/* guest CR4.OSXSAVE, reflected in leaf 1 */
 	bool rdtscp;		/* RDTSCP enabled in the secondary controls */
 	bool invpcid;		/* INVPCID enabled in the secondary controls */
+	u32 tsc_khz;		/* TSC rate for the timing leaf 0x40000010 */
 };
 
 /*

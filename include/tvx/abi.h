@@ -31,9 +31,14 @@
 #define TVX_PORT_SHUTDOWN 0x8900
 
 /* CPUID hypervisor range: leaf 0x40000000 returns the max leaf in EAX and
- * the signature "tinyvmx" (padded with NUL) in EBX, ECX, EDX. */
+ * the signature "tinyvmx" (padded with NUL) in EBX, ECX, EDX.  Leaf
+ * 0x40000010 is the timing leaf other hypervisors use too: EAX = TSC
+ * frequency in kHz, EBX = local APIC timer (bus) frequency in kHz, which
+ * in tinyvmx equals the TSC's (the timer counts TSC ticks). */
 #define TVX_CPUID_SIGNATURE_LEAF 0x40000000
 #define TVX_CPUID_FEATURES_LEAF 0x40000001
+#define TVX_CPUID_TIMING_LEAF 0x40000010
+#define TVX_CPUID_MAX_LEAF TVX_CPUID_TIMING_LEAF
 #define TVX_CPUID_SIG_EBX 0x796e6974	/* "tiny" */
 #define TVX_CPUID_SIG_ECX 0x00786d76	/* "vmx\0" */
 #define TVX_CPUID_SIG_EDX 0x00000000

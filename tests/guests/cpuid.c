@@ -40,8 +40,8 @@ static void check_signature(void)
 	report(!strcmp(sig, "tinyvmx"), "CPUID 0x40000000 signature \"%s\" is \"tinyvmx\"", sig);
 	report(b == TVX_CPUID_SIG_EBX && c == TVX_CPUID_SIG_ECX && d == TVX_CPUID_SIG_EDX,
 	       "signature registers %#x %#x %#x, NUL padded", b, c, d);
-	report(a == TVX_CPUID_FEATURES_LEAF, "max hypervisor leaf %#x (expected %#x)", a,
-	       TVX_CPUID_FEATURES_LEAF);
+	report(a == TVX_CPUID_MAX_LEAF, "max hypervisor leaf %#x (expected %#x)", a,
+	       TVX_CPUID_MAX_LEAF);
 
 	cpuid(LEAF_HV_UNUSED, 0, &a, &b, &c, &d);
 	report(!a && !b && !c && !d, "leaf 0x40000005 reads zeros (%#x %#x %#x %#x)", a, b, c,

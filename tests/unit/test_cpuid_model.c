@@ -310,8 +310,7 @@ static void test_hypervisor_signature(void **state)
 	struct cpuid_regs r = adjust(LEAF_HV_MAX, 0, &v, all_ones);
 	char sig[HV_SIGNATURE_LEN];
 
-	assert_int_equal(r.eax, LEAF_HV_FEATURES);
-	assert_int_equal(r.eax, TVX_CPUID_FEATURES_LEAF);
+	assert_int_equal(r.eax, TVX_CPUID_TIMING_LEAF);
 	/* EBX, ECX, EDX hold the signature, little-endian, in that order
 	 * (the convention of the hypervisor CPUID range). */
 	memcpy(sig, &r.ebx, sizeof(r.ebx));
@@ -322,11 +321,23 @@ static void test_hypervisor_signature(void **state)
 
 	/* The host's answer (here: a pattern) does not leak through. */
 	r = adjust(LEAF_HV_MAX, 0, &v, pattern);
-	assert_int_equal(r.eax, LEAF_HV_FEATURES);
+	assert_int_equal(r.eax, TVX_CPUID_MAX_LEAF);
 	memcpy(sig, &r.ebx, sizeof(r.ebx));
 	memcpy(sig + 4, &r.ecx, sizeof(r.ecx));
 	memcpy(sig + 8, &r.edx, sizeof(r.edx));
 	assert_memory_equal(sig, expect, HV_SIGNATURE_LEN);
+}
+
+/* The timing leaf gives the TSC rate as TSC and APIC-timer frequency. */
+static void test_timing_leaf(void **state)
+{
+	const struct cpuid_guest_view v = { .nr_vcpus = 1, .tsc_khz = 10000 };
+	struct cpuid_regs r = adjust(TVX_CPUID_TIMING_LEAF, 0, &v, pattern);
+
+	assert_int_equal(r.eax, 10000);
+	assert_int_equal(r.ebx, 10000);
+	assert_int_equal(r.ecx, 0);
+	assert_int_equal(r.edx, 0);
 }
 
 static void test_other_hypervisor_leaves_are_zero(void **state)
@@ -394,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_ext_leaf_rdtscp_follows_control),
 		cmocka_unit_test(test_hypervisor_signature),
 		cmocka_unit_test(test_other_hypervisor_leaves_are_zero),
+		cmocka_unit_test(test_timing_leaf),
 		cmocka_unit_test(test_untouched_leaves_pass_through),
 		cmocka_unit_test(test_topology_leaf_x2apic_id),
 	};

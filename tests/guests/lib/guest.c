@@ -277,3 +277,34 @@ const char *guest_cmdline(const struct multiboot_info *mbi)
 	return mbi && (mbi->flags & MB_INFO_CMDLINE_FLAG) ?
 		(const char *)mbi->cmdline : "";
 }
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n && *a && *a == *b; n--, a++, b++)
+		;
+	return n ? (u8)*a - (u8)*b : 0;
+}
+
+u64 div64(u64 n, u64 d)
+{
+	u64 q = 0, r = 0;
+
+	for (int i = 63; i >= 0; i--) {
+		r = (r << 1) | ((n >> i) & 1);
+		if (r >= d) {
+			r -= d;
+			q |= 1ull << i;
+		}
+	}
+	return q;
+}

@@ -116,6 +116,10 @@ void puts(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+/* 64-bit division without libgcc (the guests are 32-bit) */
+u64 div64(u64 n, u64 d);
 char *strstr(const char *h, const char *n);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
