@@ -40,6 +40,10 @@ row "OUT to an unassigned port (device model)" "$(val out_unassigned_ticks)" tic
 row "IN from an unassigned port (device model)" "$(val in_unassigned_ticks)" ticks ""
 row "VMCALL (TVX_HC_NOP) round trip" "$(val hypercall_nop_ticks)" ticks ""
 row "MMIO read, unassigned (EPT violation+decode)" "$(val mmio_unassigned_read_ticks)" ticks ""
+row "xAPIC EOI write (emulated, no APICv)" "$(val xapic_eoi_ticks)" ticks ""
+row "self-IPI until handled + EOI (emulated)" "$(val self_ipi_ticks)" ticks ""
+row "IOAPIC register read (MMIO, device model)" "$(val ioapic_read_ticks)" ticks ""
+row "TSC-deadline timer at \"now\" until its IRQ" "$(val tsc_deadline_now_ticks)" ticks ""
 row "hypervisor start -> first guest instruction" "$(val start_to_first_guest_insn)" instructions 2000000
 row "wall time, tinyvmx run (power off at once)" "$wall" ms 1500
 row "host memory per VM (struct kvm + EPT)" "$vm_kib" KiB ""
