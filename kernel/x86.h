@@ -100,6 +100,7 @@
 /* Exception vectors */
 #define DE_VECTOR 0
 #define DB_VECTOR 1
+#define DR6_BS BIT(14)	/* single-step (SDM "Debug Status Register (DR6)") */
 #define NMI_VECTOR 2
 #define BP_VECTOR 3
 #define OF_VECTOR 4

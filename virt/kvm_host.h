@@ -63,7 +63,10 @@ struct kvm_exit_stat {
 };
 
 struct kvm_vcpu_stat {
-	struct kvm_exit_stat exits[EXIT_REASON_MAX];
+	/* one per basic exit reason, and [EXIT_REASON_MAX] for the time
+	 * after a failed VM entry (no exit reason); only the first are
+	 * printed */
+	struct kvm_exit_stat exits[EXIT_REASON_MAX + 1];
 	u64 io_exits, mmio_exits, mmio_unassigned, hypercalls;
 	u64 lapic_mmio;		/* xAPIC accesses emulated in the hypervisor */
 	u64 injected_exceptions, injected_interrupts;

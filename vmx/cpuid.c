@@ -40,5 +40,5 @@ int cpuid_adjusted(struct kvm_vcpu *vcpu, u32 leaf, u32 subleaf)
 /* The exit-handler table's entry; the fastpath inlines the same code. */
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 {
-	return __kvm_emulate_cpuid(vcpu);
+	return __kvm_emulate_cpuid(vcpu, true);
 }

@@ -25,7 +25,9 @@ static inline void cpuid_set_regs(struct kvm_vcpu *vcpu, u32 a, u32 b, u32 c,
 	vcpu->regs[VCPU_REGS_RDX] = d;
 }
 
-static __always_inline int __kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
+/* @may_trace: false when the caller already knows tracing is off. */
+static __always_inline int __kvm_emulate_cpuid(struct kvm_vcpu *vcpu,
+					       bool may_trace)
 {
 	u32 leaf = vcpu->regs[VCPU_REGS_RAX], subleaf = vcpu->regs[VCPU_REGS_RCX];
 	u32 a, b, c, d;
@@ -34,7 +36,7 @@ static __always_inline int __kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 		return cpuid_adjusted(vcpu, leaf, subleaf);
 	cpuid_count(leaf, subleaf, &a, &b, &c, &d);
 	cpuid_set_regs(vcpu, a, b, c, d);
-	if (unlikely(vcpu->kvm->settings.trace & TRACE_CPUID))
+	if (may_trace && unlikely(vcpu->kvm->settings.trace & TRACE_CPUID))
 		cpuid_trace(vcpu, leaf, subleaf);
 	return kvm_skip_emulated_instruction(vcpu);
 }

@@ -173,6 +173,20 @@ static const char *exit_name(u32 basic)
 	return n ? n : "undefined exit reason";
 }
 
+/*
+ * The single-step trap after an emulated instruction: DR6.BS set, #DB
+ * queued (KVM's kvm_vcpu_do_singlestep()).  The guest's debug registers
+ * stay in the CPU (the host never uses them), so DR6 is written directly.
+ */
+void kvm_vcpu_do_singlestep(struct kvm_vcpu *vcpu)
+{
+	unsigned long dr6;
+
+	asm volatile("mov %%dr6, %0" : "=r"(dr6));
+	asm volatile("mov %0, %%dr6" : : "r"(dr6 | DR6_BS));
+	kvm_queue_exception(vcpu, DB_VECTOR);
+}
+
 /* ---- handlers without a file of their own ---- */
 
 static int handle_exception_nmi(struct kvm_vcpu *vcpu)

@@ -133,6 +133,14 @@ static inline void kvm_advance_rip(struct kvm_vcpu *vcpu, unsigned len)
  * as executing the instruction would have.  Inline: every emulated
  * instruction ends here.
  */
+void kvm_vcpu_do_singlestep(struct kvm_vcpu *vcpu);
+
+/*
+ * Finish an instruction the hypervisor emulated: advance RIP past it, end
+ * STI/MOV-SS blocking (it lasts one instruction), and if the guest is
+ * single-stepping (RFLAGS.TF) deliver the #DB the CPU would have raised
+ * after it (SDM Vol. 3B, "Single-Step Exception Condition").
+ */
 static inline int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
@@ -141,6 +149,8 @@ static inline int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 	if (unlikely(intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)))
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	if (unlikely(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF))
+		kvm_vcpu_do_singlestep(vcpu);
 	return 1;
 }
 

@@ -27,13 +27,11 @@
  */
 static inline void account_exit_time(struct kvm_vcpu *vcpu)
 {
-	struct kvm_exit_stat *s;
-	u64 dt;
+	/* last_exit_reason is EXIT_REASON_MAX after a failed entry: that
+	 * slot exists so this needs no range check */
+	struct kvm_exit_stat *s = &vcpu->stat.exits[vcpu->last_exit_reason];
+	u64 dt = vcpu->entry_tsc - vcpu->exit_tsc;
 
-	if (unlikely(vcpu->last_exit_reason >= EXIT_REASON_MAX))
-		return;
-	s = &vcpu->stat.exits[vcpu->last_exit_reason];
-	dt = vcpu->entry_tsc - vcpu->exit_tsc;
 	s->ticks += dt;
 	if (unlikely(dt > s->max_ticks))
 		s->max_ticks = dt;
@@ -83,7 +81,7 @@ static __always_inline bool vmx_exit_handlers_fastpath(struct kvm_vcpu *vcpu,
 	if (basic != EXIT_REASON_CPUID || vcpu->kvm->settings.trace)
 		return false;
 	vcpu->stat.exits[EXIT_REASON_CPUID].count++;
-	__kvm_emulate_cpuid(vcpu);
+	__kvm_emulate_cpuid(vcpu, false);
 	return true;
 }
 
@@ -126,6 +124,10 @@ static __always_inline u32 vmx_vcpu_run(struct kvm_vcpu *vcpu)
 		}
 		vmx->loaded_vmcs->launched = true;
 	} while (vmx_exit_handlers_fastpath(vcpu, reason.basic));
+
+	/* a reason newer than the statistics table counts in its spare slot */
+	if (unlikely(reason.basic > EXIT_REASON_MAX))
+		vcpu->last_exit_reason = EXIT_REASON_MAX;
 
 	if (exit_reason_is_instruction(reason.basic)) {
 		vmx->idt_vectoring_info = 0;

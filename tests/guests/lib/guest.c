@@ -11,6 +11,12 @@ volatile u32 fixup_eip, fault_vector, fault_error_code;
 volatile u32 irq_count[IDT_ENTRIES];
 volatile u64 irq_tsc[IDT_ENTRIES];
 static void (*irq_handlers[IDT_ENTRIES])(u8 vector);
+static void (*exception_handlers[FIRST_IRQ_VECTOR])(struct guest_frame *f);
+
+void set_exception_handler(u8 vector, void (*fn)(struct guest_frame *f))
+{
+	exception_handlers[vector] = fn;
+}
 
 void set_irq_handler(u8 vector, void (*fn)(u8 vector))
 {
@@ -51,6 +57,10 @@ void guest_exception(struct guest_frame *f)
 		irq_count[f->vector]++;
 		if (irq_handlers[f->vector])
 			irq_handlers[f->vector](f->vector);
+		return;
+	}
+	if (exception_handlers[f->vector]) {
+		exception_handlers[f->vector](f);
 		return;
 	}
 	if (fixup_eip) {

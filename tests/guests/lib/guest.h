@@ -89,6 +89,9 @@ extern volatile u32 fixup_eip, fault_vector, fault_error_code;
 extern volatile u32 irq_count[256];
 extern volatile u64 irq_tsc[256];
 void set_irq_handler(u8 vector, void (*fn)(u8 vector));
+/* An exception handler (vectors 0-31) that may edit the frame (EIP,
+ * EFLAGS); it takes precedence over GUEST_TRY. */
+void set_exception_handler(u8 vector, void (*fn)(struct guest_frame *f));
 static inline void sti(void) { asm volatile("sti" ::: "memory"); }
 static inline void cli(void) { asm volatile("cli" ::: "memory"); }
 /* STI's one-instruction shadow covers the HLT: no wake-up is lost. */
