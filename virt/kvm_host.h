@@ -109,7 +109,8 @@ struct kvm_vcpu_arch {
 	struct kvm_lapic *apic;	/* in-kernel local APIC, see virt/irqchip.c */
 	u64 efer;		/* guest-visible IA32_EFER */
 	u64 pat;
-	u64 tsc_offset;
+	u64 tsc_offset;		/* TSC_OFFSET: guest TSC = host TSC + this */
+	u64 tsc_adjust;		/* IA32_TSC_ADJUST as the guest sees it */
 	u64 xcr0;
 	struct kvm_pending_exception exception;
 	enum vcpu_pending_op pending;

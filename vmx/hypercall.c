@@ -63,11 +63,15 @@ int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 		ret = a0 < EXIT_REASON_MAX ? (long)vcpu->stat.exits[a0].count
 					   : TVX_EINVAL;
 		break;
-	case TVX_HC_HOST_TSC:
-		ret = hypervisor_start_tsc;
+	case TVX_HC_HOST_TSC: {
+		/* on the guest's time line, so it compares with its RDTSC */
+		u64 t = hypervisor_start_tsc + vcpu->arch.tsc_offset;
+
+		ret = t;
 		/* 32-bit callers get the high half in EDX */
-		vcpu->regs[VCPU_REGS_RDX] = hypervisor_start_tsc >> 32;
+		vcpu->regs[VCPU_REGS_RDX] = t >> 32;
 		break;
+	}
 	default:
 		ret = TVX_ENOSYS;
 		break;

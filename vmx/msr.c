@@ -108,6 +108,9 @@ static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 	case MSR_IA32_TSC:
 		*data = rdtsc() + vcpu->arch.tsc_offset;
 		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*data = vcpu->arch.tsc_adjust;
+		return 0;
 	default:
 		return 1;
 	}
@@ -172,9 +175,23 @@ static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 			return 1;
 		vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 		return 0;
-	case MSR_IA32_TSC:
-		vcpu->arch.tsc_offset = data - rdtsc();
+	case MSR_IA32_TSC: {
+		/* SDM "Time-Stamp Counter Adjustment": a write to IA32_TSC
+		 * changes IA32_TSC_ADJUST by the same amount */
+		u64 offset = data - rdtsc();
+
+		vcpu->arch.tsc_adjust += offset - vcpu->arch.tsc_offset;
+		vcpu->arch.tsc_offset = offset;
+		vmcs_write64(TSC_OFFSET, offset);
+		vcpu->arch.requests |= KVM_REQ_EVENT;	/* timer deadlines */
+		return 0;
+	}
+	case MSR_IA32_TSC_ADJUST:
+		/* ... and a write to IA32_TSC_ADJUST moves the TSC with it */
+		vcpu->arch.tsc_offset += data - vcpu->arch.tsc_adjust;
+		vcpu->arch.tsc_adjust = data;
 		vmcs_write64(TSC_OFFSET, vcpu->arch.tsc_offset);
+		vcpu->arch.requests |= KVM_REQ_EVENT;
 		return 0;
 	default:
 		return 1;

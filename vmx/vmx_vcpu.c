@@ -117,6 +117,13 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmcs_writel(CR0_GUEST_HOST_MASK, ~vmx->cr0_guest_owned_bits);
 	vmcs_writel(CR4_GUEST_HOST_MASK, ~vmx->cr4_guest_owned_bits);
 
+	/*
+	 * Per-VM TSC offsetting: the guest's TSC starts at 0 when its vCPU
+	 * is created, as a machine's does at reset (SDM Vol. 3C, "Timestamp
+	 * Counter Offset and Multiplier").  IA32_TSC_ADJUST stays 0: it only
+	 * records the guest's own writes to IA32_TSC.
+	 */
+	vmx->vcpu.arch.tsc_offset = -rdtsc();
 	vmcs_write64(TSC_OFFSET, vmx->vcpu.arch.tsc_offset);
 	if (pin_controls_get(vmx) & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, 0xffffffff);

@@ -16,7 +16,7 @@
 #define TVX_HC_POWER_OFF 1	/* RBX = exit code; does not return */
 #define TVX_HC_CONSOLE_WRITE 2	/* RBX = guest-physical address, RCX = length; returns length */
 #define TVX_HC_EXIT_COUNT 3	/* RBX = basic exit reason; returns this vCPU's count so far */
-#define TVX_HC_HOST_TSC 4	/* returns the hypervisor's start TSC (for bench) */
+#define TVX_HC_HOST_TSC 4	/* the hypervisor's start TSC, in guest TSC terms (bench) */
 
 /* Hypercall results */
 #define TVX_ENOSYS (-1000)	/* unknown hypercall number */

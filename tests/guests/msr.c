@@ -13,6 +13,8 @@
 #define SEL_DATA 0x10	/* crt0's flat data segment */
 
 #define MSR_IA32_TSC 0x10
+#define MSR_IA32_TSC_ADJUST 0x3b
+#define TSC_ADJUST_STEP 0x100000000ull
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_CR_PAT 0x277
 #define MSR_EFER 0xc0000080
@@ -184,6 +186,11 @@ static void check_tsc(void)
 	report(f < 0 && t1 < m && m < t2, "IA32_TSC (%#llx) lies between two rdtsc (%#llx, %#llx)",
 	       m, t1, t2);
 	report(r1 == r0, "IA32_TSC reads pass through: MSR_READ %ld -> %ld", r0, r1);
+	/* the VM's TSC started at 0 with its vCPU: well under a second of
+	 * Bochs instructions by now */
+	report(entry_tsc < 100000000ull, "guest TSC started near 0 (%#llx at entry)", entry_tsc);
+	f = rdmsr_safe(MSR_IA32_TSC_ADJUST, &m);
+	report(f < 0 && m == 0, "IA32_TSC_ADJUST reads 0 before any write (%#llx)", m);
 
 	f = wrmsr_safe(MSR_IA32_TSC, TSC_WRITE_VALUE);
 	t3 = rdtsc();
@@ -192,6 +199,18 @@ static void check_tsc(void)
 	rdmsr_safe(MSR_IA32_TSC, &m);
 	t2 = rdtsc();
 	report(t3 < m && m < t2, "IA32_TSC and rdtsc agree after the write (%#llx)", m);
+
+	/* SDM "Time-Stamp Counter Adjustment": the write moved
+	 * IA32_TSC_ADJUST by the same delta, and writing IA32_TSC_ADJUST
+	 * moves the TSC */
+	rdmsr_safe(MSR_IA32_TSC_ADJUST, &m);
+	report(m > TSC_WRITE_VALUE - t1 - TSC_WRITE_SLACK && m < TSC_WRITE_VALUE - t1 + TSC_WRITE_SLACK,
+	       "IA32_TSC_ADJUST followed the IA32_TSC write (%#llx)", m);
+	t1 = rdtsc();
+	wrmsr_safe(MSR_IA32_TSC_ADJUST, m + TSC_ADJUST_STEP);
+	t2 = rdtsc();
+	report(t2 - t1 >= TSC_ADJUST_STEP && t2 - t1 < TSC_ADJUST_STEP + TSC_WRITE_SLACK,
+	       "adding %#llx to IA32_TSC_ADJUST moved rdtsc by %#llx", TSC_ADJUST_STEP, t2 - t1);
 }
 
 int guest_main(u32 magic, struct multiboot_info *mbi)
