@@ -25,9 +25,7 @@
 
 static u64 lapic_read_tsc(void *ctx)
 {
-	struct kvm_vcpu *vcpu = ctx;
-
-	return rdtsc() + vcpu->arch.tsc_offset;
+	return kvm_read_l1_tsc(ctx);
 }
 
 static int lapic_send_ipi(void *ctx, const struct kvm_lapic_irq *irq)

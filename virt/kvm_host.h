@@ -205,6 +205,8 @@ struct kvm_vcpu *kvm_vm_ioctl_create_vcpu(struct kvm *kvm, int id,
 void vcpu_load(struct kvm_vcpu *vcpu);
 void vcpu_put(struct kvm_vcpu *vcpu);
 int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu);
+/* The guest's TSC now: the host's plus TSC_OFFSET (KVM's kvm_read_l1_tsc). */
+u64 kvm_read_l1_tsc(const struct kvm_vcpu *vcpu);
 /*
  * Let vcpu_run() hand a single-element KVM_EXIT_IO record to @fn(@ctx,
  * vcpu) by a call instead of returning from KVM_RUN.  @fn serves the record

@@ -130,6 +130,11 @@ struct kvm_vcpu *kvm_vm_ioctl_create_vcpu(struct kvm *kvm, int id,
 	return vcpu;
 }
 
+u64 kvm_read_l1_tsc(const struct kvm_vcpu *vcpu)
+{
+	return rdtsc() + vcpu->arch.tsc_offset;
+}
+
 void vcpu_load(struct kvm_vcpu *vcpu)
 {
 	vmx_vcpu_load(vcpu, 0);

@@ -34,7 +34,7 @@ static void console_tx(void *ctx, u8 byte)
 
 static u64 pc_read_tsc(void *ctx)
 {
-	return rdtsc() + (machine_vcpu ? machine_vcpu->arch.tsc_offset : 0);
+	return machine_vcpu ? kvm_read_l1_tsc(machine_vcpu) : rdtsc();
 }
 
 static int pc_deliver(void *ctx, const struct kvm_lapic_irq *irq)

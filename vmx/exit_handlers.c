@@ -254,7 +254,7 @@ static int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu)
 
 static int handle_rdtsc(struct kvm_vcpu *vcpu)
 {
-	u64 tsc = rdtsc() + vcpu->arch.tsc_offset;
+	u64 tsc = kvm_read_l1_tsc(vcpu);
 
 	vcpu->regs[VCPU_REGS_RAX] = (u32)tsc;
 	vcpu->regs[VCPU_REGS_RDX] = tsc >> 32;

@@ -32,11 +32,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_controls.h"
 
-static u64 guest_tsc(struct kvm_vcpu *vcpu)
-{
-	return rdtsc() + vcpu->arch.tsc_offset;
-}
-
 /* KVM's kvm_cpu_has_extint(): the 8259's INTR reaches this CPU's INTR pin. */
 static bool kvm_cpu_has_extint(struct kvm_vcpu *vcpu)
 {
@@ -92,7 +87,7 @@ static void vmx_inject_event(struct kvm_vcpu *vcpu, u32 type, u8 vector)
 static void vmx_update_hv_timer(struct kvm_vcpu *vcpu)
 {
 	struct kvm_lapic *apic = vcpu->arch.apic;
-	u64 now = guest_tsc(vcpu), deadline, delta;
+	u64 now = kvm_read_l1_tsc(vcpu), deadline, delta;
 
 	if (kvm_lapic_timer_check(apic, now))
 		vcpu->arch.requests |= KVM_REQ_EVENT;
@@ -176,14 +171,10 @@ int handle_nmi_window(struct kvm_vcpu *vcpu)
 
 int handle_preemption_timer(struct kvm_vcpu *vcpu)
 {
-	struct kvm_lapic *apic = vcpu->arch.apic;
-
-	/* The timer counts down in VMX non-root operation only; with the
-	 * local APIC timer idle it is re-armed at its maximum. */
-	if (apic->lapic_timer.armed)
-		vmx_update_hv_timer(vcpu);
-	else
-		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, U32_MAX);
+	/* Fire the local APIC timer if due; the VMX-preemption timer counts
+	 * down in VMX non-root operation only, so re-arm it (at its maximum
+	 * while the APIC timer is idle). */
+	vmx_update_hv_timer(vcpu);
 	return 1;
 }
 
@@ -208,10 +199,10 @@ int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 		if (!if_flag || !apic->lapic_timer.armed)
 			break;
 		/* wait for the deadline (nothing else can wake us) */
-		while (guest_tsc(vcpu) < kvm_lapic_next_deadline(apic))
+		while (kvm_read_l1_tsc(vcpu) < kvm_lapic_next_deadline(apic))
 			cpu_relax();
 		/* a masked timer expires without waking the vCPU */
-		if (!kvm_lapic_timer_check(apic, guest_tsc(vcpu)))
+		if (!kvm_lapic_timer_check(apic, kvm_read_l1_tsc(vcpu)))
 			break;
 	}
 	vcpu->run->exit_reason = KVM_EXIT_HLT;

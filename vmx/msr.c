@@ -106,7 +106,7 @@ static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 		*data = vmcs_read64(GUEST_IA32_DEBUGCTL);
 		return 0;
 	case MSR_IA32_TSC:
-		*data = rdtsc() + vcpu->arch.tsc_offset;
+		*data = kvm_read_l1_tsc(vcpu);
 		return 0;
 	case MSR_IA32_TSC_ADJUST:
 		*data = vcpu->arch.tsc_adjust;

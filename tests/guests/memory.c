@@ -10,7 +10,6 @@
 #include "guest.h"
 
 #define MB_INFO_MEM (1u << 0)
-#define MB_INFO_CMDLINE (1u << 2)
 #define MB_INFO_MMAP (1u << 6)
 #define MB_MMAP_AVAILABLE 1
 #define KIB 1024u
@@ -27,17 +26,7 @@ struct mb_mmap_entry {
 
 static u32 expected_mib(const struct multiboot_info *mbi)
 {
-	const char *p;
-	u32 n = 0;
-
-	if (!(mbi->flags & MB_INFO_CMDLINE))
-		return DEFAULT_MIB;
-	p = strstr((const char *)mbi->cmdline, "expect_mib=");
-	if (!p)
-		return DEFAULT_MIB;
-	for (p += strlen("expect_mib="); *p >= '0' && *p <= '9'; p++)
-		n = n * 10 + *p - '0';
-	return n;
+	return guest_arg_u32(mbi, "expect_mib=", DEFAULT_MIB);
 }
 
 static void check_mmap(const struct multiboot_info *mbi, u64 ram_end)
@@ -78,7 +67,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 	u32 v;
 
 	printf("memory: expecting %u MiB (command line \"%s\")\n", mib,
-	       mbi->flags & MB_INFO_CMDLINE ? (const char *)mbi->cmdline : "");
+	       guest_cmdline(mbi));
 	report(mbi->flags & MB_INFO_MEM, "mem_lower/mem_upper present");
 	report(mbi->mem_lower == MEM_LOWER_KIB, "mem_lower = %u KiB", mbi->mem_lower);
 	report(mbi->mem_upper == mib * KIB - KIB, "mem_upper = %u KiB (expected %u)",

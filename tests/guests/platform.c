@@ -237,12 +237,8 @@ static void check_modules(const struct multiboot_info *mbi, const char *cmdline)
 int guest_main(u32 magic, struct multiboot_info *mbi)
 {
 	const char *cmdline = guest_cmdline(mbi);
-	const char *p = strstr(cmdline, "expect_mib=");
-	u32 mib = 128;
+	u32 mib = guest_arg_u32(mbi, "expect_mib=", 128);
 
-	if (p)
-		for (mib = 0, p += strlen("expect_mib="); *p >= '0' && *p <= '9'; p++)
-			mib = mib * 10 + (*p - '0');
 	printf("platform: expecting %u MiB\n", mib);
 	check_fw_cfg(mib);
 	check_acpi();

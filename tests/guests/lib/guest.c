@@ -288,6 +288,18 @@ const char *guest_cmdline(const struct multiboot_info *mbi)
 		(const char *)mbi->cmdline : "";
 }
 
+u32 guest_arg_u32(const struct multiboot_info *mbi, const char *key, u32 dflt)
+{
+	const char *p = strstr(guest_cmdline(mbi), key);
+	u32 n = 0;
+
+	if (!p)
+		return dflt;
+	for (p += strlen(key); *p >= '0' && *p <= '9'; p++)
+		n = n * 10 + *p - '0';
+	return n;
+}
+
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const u8 *x = a, *y = b;

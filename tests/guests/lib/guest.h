@@ -141,6 +141,9 @@ struct multiboot_mod {
 };
 /* The command line, or "" (the lib's copy of the flag test). */
 const char *guest_cmdline(const struct multiboot_info *mbi);
+/* The decimal number after @key (e.g. "expect_mib=") on the command
+ * line, or @dflt when the key is absent. */
+u32 guest_arg_u32(const struct multiboot_info *mbi, const char *key, u32 dflt);
 struct multiboot_info {
 	u32 flags, mem_lower, mem_upper, boot_device, cmdline;
 	u32 mods_count, mods_addr;
