@@ -40,7 +40,7 @@ KOBJS := $(patsubst %,$(B)/k/%.o,$(KSRCS))
 # Pure vmx/ files are listed by name; everything in dev/ and loader/ is pure.
 PURE_VMX := capabilities caps_report vmcs_names exit_reason entry_check \
             msr_bitmap io_bitmap exec_controls guest_walk cpuid_model \
-            insn_decode
+            insn_decode mtrr
 PURE_SRCS := $(wildcard dev/*.c loader/*.c $(PURE_VMX:%=vmx/%.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
 HCFLAGS := -std=gnu11 -O1 -g -Iinclude -I. -DTVX_HOST $(WARN)

@@ -659,7 +659,9 @@ static u32 apic_lvt_known(const struct kvm_lapic *apic, u32 reg)
 static int apic_write_lvt(struct kvm_lapic *apic, u32 reg, u32 val,
 			  bool x2apic)
 {
-	u32 old_mode = apic_lvtt_mode(apic);
+	/* The mode the timer runs in, not the page's LVT Timer: after an
+	 * APIC-write VM exit the page already holds the new value. */
+	u32 old_mode = apic->lapic_timer.timer_mode;
 	u32 v;
 
 	if (x2apic && (val & ~apic_lvt_known(apic, reg)))
@@ -670,6 +672,8 @@ static int apic_write_lvt(struct kvm_lapic *apic, u32 reg, u32 val,
 	if (!kvm_apic_sw_enabled(apic))
 		v |= APIC_LVT_MASKED;
 	kvm_lapic_set_reg(apic, reg, v);
+	if (reg == APIC_LVTT)
+		apic->lapic_timer.timer_mode = v & APIC_LVT_TIMER_MASK;
 
 	/* SDM "TSC-Deadline Mode": moving into or out of TSC-deadline mode
 	 * disarms the timer.  One-shot ↔ periodic keeps counting; the mode
@@ -824,9 +828,13 @@ static int apic_reg_write(struct kvm_lapic *apic, u32 reg, u32 val,
 		kvm_lapic_set_reg(apic, APIC_ICR2, val & APIC_ICR2_DEST_MASK);
 		return 0;
 	case APIC_TMICT:
-		/* Ignored in TSC-deadline mode (SDM "TSC-Deadline Mode"). */
-		if (apic_lvtt_tscdeadline(apic))
+		/* Ignored in TSC-deadline mode (SDM "TSC-Deadline Mode"),
+		 * where the register stays 0 (entering the mode cleared it;
+		 * an APIC-write VM exit may have stored the value). */
+		if (apic_lvtt_tscdeadline(apic)) {
+			kvm_lapic_set_reg(apic, APIC_TMICT, 0);
 			return 0;
+		}
 		kvm_lapic_set_reg(apic, APIC_TMICT, val);
 		apic_start_count_timer(apic, apic_now(apic));
 		return 0;
@@ -989,6 +997,25 @@ const struct io_device_ops lapic_mmio_ops = {
 	.write = lapic_bus_write,
 };
 
+/* ---- APIC-write VM exits ----------------------------------------------- */
+
+void kvm_apic_write_nodecode(struct kvm_lapic *apic, u32 offset)
+{
+	u32 reg = offset & ~(APIC_REG_STRIDE - 1);
+
+	if (apic_x2apic_mode(apic)) {
+		u64 v = kvm_lapic_get_reg(apic, reg);
+
+		if (reg == APIC_ICR)
+			v |= (u64)kvm_lapic_get_reg(apic, APIC_ICR_X2APIC_HIGH)
+			     << 32;
+		kvm_x2apic_msr_write(apic, APIC_BASE_MSR +
+					   (reg >> APIC_REG_SHIFT), v);
+		return;
+	}
+	apic_reg_write(apic, reg, kvm_lapic_get_reg(apic, reg), false);
+}
+
 /* ---- x2APIC MSRs -------------------------------------------------------- */
 
 static int apic_msr_to_reg(const struct kvm_lapic *apic, u32 msr, u32 *reg)
@@ -1066,6 +1093,7 @@ static void apic_reset_regs(struct kvm_lapic *apic)
 	apic_cancel_timer(apic);
 	apic->lapic_timer.period = 0;
 	apic->lapic_timer.target = 0;
+	apic->lapic_timer.timer_mode = APIC_LVT_TIMER_ONESHOT;
 	apic->esr_pending = 0;
 }
 

@@ -225,6 +225,7 @@ struct kvm_timer {
 	u64 target;		/* TSC of the next expiry, when armed */
 	u64 period;		/* initial count × divisor, in TSC ticks */
 	u64 tscdeadline;	/* IA32_TSC_DEADLINE while armed, else 0 */
+	u32 timer_mode;		/* APIC_LVT_TIMER_* of the last LVT Timer write */
 	bool armed;
 };
 
@@ -395,6 +396,14 @@ int kvm_apic_eoi(struct kvm_lapic *apic);
  * the EOI for it (PPR, TMR → ops->eoi_level).
  */
 void kvm_apic_set_eoi_accelerated(struct kvm_lapic *apic, int vector);
+
+/*
+ * APIC-write VM exit (SDM Vol. 3C, "APIC-Write Emulation"): the guest's
+ * 32-bit write to the register at @offset is already in the page (the
+ * virtual-APIC page is apic->regs); carry out its effects as if it had
+ * been written through kvm_lapic_mmio_write() or, in x2APIC mode, WRMSR.
+ */
+void kvm_apic_write_nodecode(struct kvm_lapic *apic, u32 offset);
 
 /*
  * IA32_TSC_DEADLINE.  The write arms the timer at TSC @deadline (0

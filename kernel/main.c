@@ -8,8 +8,10 @@
  *   console=serial,e9       console outputs (default: every one present)
  *   caps                    print the VMX capability report and stop
  *   trace=io,mmio,msr,cpuid,cr,hypercall,exits,all
- *   ept=0 vpid=0 preemption_timer=0 vnmi=0 hlt_in_guest=1 mwait_in_guest=1
+ *   ept=0 vpid=0 preemption_timer=0 vnmi=0 apicv=0 hlt_in_guest=1 mwait_in_guest=1
  *   x-break-guest-state=FIELD=VALUE   (tests: corrupt one guest field)
+ *   real_mode_entry=ADDR    the guest is a flat image: load it at ADDR, start
+ *                           in real mode (loader/flat.h)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "kernel/mm.h"
 #include "kernel/multiboot2.h"
 #include "kernel/x86.h"
+#include "loader/flat.h"
 #include "virt/machine.h"
 #include "vmx/capabilities.h"
 #include "vmx/vmx.h"
@@ -40,6 +43,7 @@ struct hv_options {
 	u64 mem_mib;
 	bool caps;
 	const char *console;
+	const char *real_mode_entry;	/* NULL: a multiboot guest */
 	struct kvm_settings settings;
 };
 
@@ -125,12 +129,16 @@ static void parse_cmdline(const char *cmdline, struct hv_options *o)
 			o->settings.enable_preemption_timer = flag(eq);
 		else if (!strcmp(word, "vnmi") && eq)
 			o->settings.enable_vnmi = flag(eq);
+		else if (!strcmp(word, "apicv") && eq)
+			o->settings.apicv = flag(eq);
 		else if (!strcmp(word, "hlt_in_guest") && eq)
 			o->settings.hlt_in_guest = flag(eq);
 		else if (!strcmp(word, "mwait_in_guest") && eq)
 			o->settings.mwait_in_guest = flag(eq);
 		else if (!strcmp(word, "x-break-guest-state") && eq)
 			o->settings.break_guest_state = eq;
+		else if (!strcmp(word, "real_mode_entry") && eq)
+			o->real_mode_entry = eq;
 		else if (word[0] != '/')	/* GRUB may pass the image path */
 			printk("tinyvmx: ignoring unknown option '%s'\n", word);
 	}
@@ -182,7 +190,8 @@ void kmain(u32 magic, u64 info_phys)
 	struct hv_options opt = {
 		.mem_mib = DEFAULT_MEM_MIB,
 		.settings = { .enable_ept = true, .enable_vpid = true,
-			      .enable_preemption_timer = true, .enable_vnmi = true },
+			      .enable_preemption_timer = true, .enable_vnmi = true,
+			      .apicv = true },
 	};
 	struct machine_config cfg;
 	struct machine_result res;
@@ -214,6 +223,8 @@ void kmain(u32 magic, u64 info_phys)
 	opt.settings.enable_vpid &= enable_vpid;
 	opt.settings.enable_preemption_timer &= enable_preemption_timer;
 	opt.settings.enable_vnmi &= enable_vnmi;
+	/* apicv is narrowed per vCPU by kvm_vcpu_apicv_active(), which can
+	 * then say why it is off */
 	if (!opt.settings.enable_ept || !enable_unrestricted_guest) {
 		printk("tinyvmx: this hypervisor needs EPT and unrestricted guest "
 		       "(no shadow paging, multiboot guests start with paging off)\n");
@@ -241,8 +252,21 @@ void kmain(u32 magic, u64 info_phys)
 					      sizeof(guest_cmdline)),
 		.settings = opt.settings,
 	};
+	if (opt.real_mode_entry) {
+		char err[160];
+
+		if (flat_parse_addr(opt.real_mode_entry, &cfg.real_mode_entry, err,
+				    sizeof(err))) {
+			printk("tinyvmx: real_mode_entry: %s\n", err);
+			machine_exit("hv-failure", 0);
+		}
+		cfg.real_mode = true;
+		if (boot_info.nmods > 1)
+			printk("tinyvmx: a real-mode image takes no modules; %u ignored\n",
+			       boot_info.nmods - 1);
+	}
 	/* GRUB's modules after the guest are the guest's modules, in order. */
-	for (unsigned i = 1; i < boot_info.nmods; i++) {
+	for (unsigned i = 1; i < boot_info.nmods && !cfg.real_mode; i++) {
 		const struct mb2_module *m = &boot_info.mods[i];
 
 		if (cfg.nmods == MACHINE_MAX_MODULES) {

@@ -4,11 +4,13 @@
  * itself runs in Bochs (the emulated CPU provides VT-x).
  *
  *   tinyvmx run [options] GUEST.elf [-initrd FILE] [--module FILE[,STRING]]...
+ *   tinyvmx run [options] --real-mode-entry ADDR IMAGE.bin
  *   tinyvmx caps [--cpu MODEL]
  *
  * The steps, each in a fresh work directory:
  *   1. refuse a bad command line or guest image before anything starts,
- *      with the same loader code the hypervisor uses (loader/multiboot.c);
+ *      with the same loader code the hypervisor uses (loader/multiboot.c,
+ *      or loader/flat.c for a flat real-mode image);
  *   2. build a GRUB ISO: the hypervisor as the multiboot2 kernel, the guest
  *      as its first boot module, whose string is the guest's command line,
  *      and the guest's own modules (-initrd, --module) after it, which the
@@ -35,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/flat.h"
 #include "loader/mbinfo.h"
 #include "loader/multiboot.h"
 #include "tools/demux.h"
@@ -60,8 +63,9 @@
  * image, and the guest's modules, are counted on top of this). */
 #define HV_ROOM_MIB 64
 #define BOCHS_MAX_MEGS 2048		/* Bochs 2.7: host_size 1 to 2048 */
-/* The hypervisor options the tool writes itself: console, mem, trace, caps. */
-#define HV_FIXED_ARGS 4
+/* The hypervisor options the tool writes itself: console, mem, trace, caps,
+ * real_mode_entry. */
+#define HV_FIXED_ARGS 5
 /* kernel/main.c copies its command line into a 512-byte buffer. */
 #define HV_CMDLINE_MAX 511
 /* virt/machine.c builds the multiboot information, command line and
@@ -132,6 +136,8 @@ struct options {
 	enum command cmd;
 	const char *guest;		/* as given: the guest sees it */
 	const char *append;		/* NULL: none */
+	const char *real_mode_entry;	/* NULL: a multiboot guest, else ADDR */
+	u32 real_mode_addr;		/* ADDR, parsed */
 	const char *initrd;		/* NULL: none */
 	struct module_opt *modules;	/* --module, in order */
 	unsigned nmodules;
@@ -214,10 +220,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " run [options] GUEST.elf     (or: run [options] -kernel GUEST.elf)\n"
+"       " PROG " run [options] --real-mode-entry ADDR GUEST.bin\n"
 "       " PROG " caps [--cpu MODEL]\n"
 "       " PROG " --help | --version\n"
 "\n"
-"Run a multiboot (v1) guest kernel under the tinyvmx hypervisor in Bochs.\n"
+"Run a multiboot (v1) guest kernel, or a flat real-mode binary, under the\n"
+"tinyvmx hypervisor in Bochs.\n"
 "The guest's console goes to stdout, the hypervisor's messages to stderr.\n"
 "\n"
 "run options:\n"
@@ -228,6 +236,11 @@ static void usage(FILE *f)
 "  --module FILE[,STR]    one more module, repeatable, in this order after\n"
 "                         -initrd; its string is STR (default: FILE as given);\n"
 "                         at most %d modules in all\n"
+"  --real-mode-entry ADDR GUEST is a flat binary, not a multiboot kernel: its\n"
+"                         bytes go to ADDR (below 1 MiB, e.g. 0x7c00) and the\n"
+"                         vCPU starts there in real mode, CS = ADDR >> 4 &\n"
+"                         0xf000, IP = ADDR & 0xffff, SS:SP = 9f00:1000; it\n"
+"                         must end at or below %#x; no -append/-initrd/--module\n"
 "  --cpu MODEL            Bochs CPU model (default " DEFAULT_CPU "; `bochs --help cpu`)\n"
 "  --trace CLASSES        hypervisor tracing: io,mmio,msr,cpuid,cr,hypercall,exits,all\n"
 "  --hv OPT               raw hypervisor option, repeatable (e.g. hlt_in_guest=1)\n"
@@ -242,7 +255,8 @@ static void usage(FILE *f)
 "exit status: 0 guest powered off; (v << 1) | 1 guest wrote v to port 0xf4;\n"
 "  2 VM killed; 4 guest powered off with a non-zero code; 8 hypervisor failure;\n"
 "  10 timeout or no result from Bochs; 64 bad command line or guest image\n",
-		DEFAULT_MEM_MIB, MAX_GUEST_MODULES, DEFAULT_TIMEOUT_S);
+		DEFAULT_MEM_MIB, MAX_GUEST_MODULES, FLAT_IMAGE_LIMIT,
+		DEFAULT_TIMEOUT_S);
 }
 
 static __printf(1, 2) __noreturn void usage_error(const char *fmt, ...)
@@ -456,6 +470,8 @@ static void parse_run_args(int argc, char **argv, int i)
 			opt.initrd = v;
 		} else if (opt_value(argc, argv, &i, "--module", &v)) {
 			add_module_opt(v);
+		} else if (opt_value(argc, argv, &i, "--real-mode-entry", &v)) {
+			opt.real_mode_entry = v;
 		} else if (opt_value(argc, argv, &i, "--cpu", &v)) {
 			opt.cpu = v;
 			opt.cpu_given = true;
@@ -530,6 +546,10 @@ static void parse_args(int argc, char **argv)
 		if (opt.nmodules + (opt.initrd != NULL) > MAX_GUEST_MODULES)
 			usage_error("%u guest modules (-initrd and --module); at most %d",
 				    opt.nmodules + (opt.initrd != NULL), MAX_GUEST_MODULES);
+		/* A flat image gets no multiboot information to find them in. */
+		if (opt.real_mode_entry && (opt.append || opt.initrd || opt.nmodules))
+			usage_error("--real-mode-entry: a real-mode image has no command line and no modules (drop %s)",
+				    opt.append ? "-append" : opt.initrd ? "-initrd" : "--module");
 	} else if (!strcmp(argv[1], "caps")) {
 		opt.cmd = CMD_CAPS;
 		parse_caps_args(argc, argv, 2);
@@ -999,7 +1019,7 @@ static void build_iso(const char *hv_path, const struct boot_file *files,
 	char mod_paths[1 + MAX_GUEST_MODULES][sizeof(ISO_MODULE_FMT) + 16];
 	const char **args;
 	unsigned nargs = 0;
-	char mem_arg[32], *trace_arg = NULL;
+	char mem_arg[32], real_mode_arg[48], *trace_arg = NULL;
 	struct strbuf cfg, hvline;
 	struct grub_entry entry = {
 		.title = "tinyvmx",
@@ -1035,6 +1055,11 @@ static void build_iso(const char *hv_path, const struct boot_file *files,
 	}
 	if (opt.cmd == CMD_CAPS)
 		args[nargs++] = "caps";
+	if (opt.cmd == CMD_RUN && opt.real_mode_entry) {
+		snprintf(real_mode_arg, sizeof(real_mode_arg), "real_mode_entry=%#x",
+			 opt.real_mode_addr);
+		args[nargs++] = real_mode_arg;
+	}
 	for (unsigned i = 0; i < opt.nhv; i++)
 		args[nargs++] = opt.hv[i];
 	sb_init(&hvline);
@@ -1212,7 +1237,9 @@ static bool hv_info_line(struct run_state *rs, const char *s, size_t n)
 		       memmem(s, n, "exit statistics", strlen("exit statistics"));
 	return rs->in_stats || has_prefix(s, n, "tinyvmx: hypervisor started") ||
 	       has_prefix(s, n, "vmx: ") || has_prefix(s, n, "trace: ") ||
-	       vm_line(s, n, "tinyvmx: VM ", ": ");
+	       vm_line(s, n, "tinyvmx: VM ", ": ") ||
+	       (vm_line(s, n, "tinyvmx: VM ", " vCPU ") &&
+		memmem(s, n, "APIC virtualization", strlen("APIC virtualization")));
 }
 
 static void on_hv_line(void *ctx, const char *line, size_t n, bool eol)
@@ -1481,6 +1508,25 @@ static void check_guest(struct boot_file *f, struct mb_image *img)
 }
 
 /*
+ * The same for a flat real-mode image (loader/flat.h): ADDR below 1 MiB,
+ * the file not empty and inside conventional memory below the stack page.
+ */
+static void check_flat_guest(struct boot_file *f)
+{
+	struct flat_entry e;
+	char err[256];
+
+	if (flat_parse_addr(opt.real_mode_entry, &opt.real_mode_addr, err, sizeof(err)))
+		fail(TVX_STATUS_USAGE, "%s: --real-mode-entry: %s", opt.guest, err);
+	f->name = opt.guest;
+	f->data = read_whole(opt.guest, &f->len);
+	if (!f->data)
+		fail(TVX_STATUS_USAGE, "%s: %s", opt.guest, strerror(errno));
+	if (flat_plan(opt.real_mode_addr, f->len, &e, err, sizeof(err)))
+		fail(TVX_STATUS_USAGE, "%s: %s", opt.guest, err);
+}
+
+/*
  * Read the guest's modules into @mods, -initrd first, then the --module
  * ones in command-line order; returns how many.  Any file will do (an
  * empty one too), as long as it can be read.
@@ -1553,7 +1599,12 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	megs = opt.mem_mib + HV_ROOM_MIB;
 	sb_init(&cmdline);
-	if (opt.cmd == CMD_RUN) {
+	if (opt.cmd == CMD_RUN && opt.real_mode_entry) {
+		/* One file, no multiboot header, command line or modules. */
+		check_flat_guest(&files[0]);
+		files[0].string = opt.guest;
+		nfiles = 1;
+	} else if (opt.cmd == CMD_RUN) {
 		check_guest(&files[0], &img);
 		nmods = read_modules(&files[1]);
 		nfiles = 1 + nmods;

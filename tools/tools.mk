@@ -9,7 +9,7 @@
 
 # The command links the loader the hypervisor uses, built without the
 # sanitizers of the unit-test library: it is a tool, not a test.
-TOOL_SRCS := $(wildcard tools/*.c) loader/multiboot.c
+TOOL_SRCS := $(wildcard tools/*.c) loader/multiboot.c loader/flat.c
 TOOL_OBJS := $(patsubst %,$(B)/tool/%.o,$(TOOL_SRCS))
 TOOL_BIN := $(B)/host/tinyvmx
 TOOL_CFLAGS := -std=gnu11 -O2 -Iinclude -I. -DTVX_HOST $(WARN)

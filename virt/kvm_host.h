@@ -20,6 +20,7 @@
 #include "virt/kvm_run.h"
 #include "vmx/exit_reason.h"
 #include "vmx/insn_decode.h"
+#include "vmx/mtrr.h"
 
 struct kvm_lapic;
 
@@ -76,12 +77,16 @@ struct kvm_vcpu_stat {
 /* How the guest starts (the loader decides). */
 enum vcpu_entry_mode {
 	VCPU_ENTRY_PROTECTED_32,	/* multiboot: flat 32-bit, paging off */
+	VCPU_ENTRY_REAL_MODE,		/* flat image: real mode at CS:IP */
 };
 
 /* Entry state the loader asks for. */
 struct vcpu_boot_state {
 	enum vcpu_entry_mode mode;
-	u64 rip, rsp;
+	u64 rip, rsp;		/* real mode: IP and SP */
+	/* VCPU_ENTRY_REAL_MODE: the CS and SS selectors (segment base =
+	 * selector << 4); DS, ES, FS and GS are 0 (loader/flat.h) */
+	u16 real_cs, real_ss;
 	u64 regs[NR_VCPU_REGS];
 };
 
@@ -111,7 +116,12 @@ struct kvm_vcpu_arch {
 	u64 pat;
 	u64 tsc_offset;		/* TSC_OFFSET: guest TSC = host TSC + this */
 	u64 tsc_adjust;		/* IA32_TSC_ADJUST as the guest sees it */
+	/* guest XCR0; in the CPU from KVM_RUN entry to return (kvm_main.c) */
 	u64 xcr0;
+	struct kvm_mtrr mtrr;	/* guest MTRRs as written (all 0 at power-on) */
+	/* the guest cleared IA32_MISC_ENABLE.FAST_STRING (set at power-on,
+	 * so that a zeroed vCPU starts with the right value; vmx/msr.c) */
+	bool misc_enable_no_fast_string;
 	struct kvm_pending_exception exception;
 	enum vcpu_pending_op pending;
 	/* decoded instruction for PENDING_MMIO_*, chunk for PENDING_PIO_STRING */
@@ -185,6 +195,9 @@ struct kvm {
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
 	int online_vcpus;
 	struct kvm_ept ept;
+	/* APICv: the page EPT maps at the xAPIC address (APIC_ACCESS_ADDR) */
+	void *apic_access_page;
+	bool apic_access_page_mapped;
 	u64 host_pages;		/* host memory used by the VM object (pages) */
 	u64 start_tsc;
 	u64 tsc_khz;		/* guest TSC rate (= the host's), for timers */

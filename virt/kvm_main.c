@@ -8,6 +8,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/x86.h"
+#include "vmx/cpuid_model.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_run.h"
 
@@ -38,6 +39,8 @@ void kvm_destroy_vm(struct kvm *kvm)
 	for (int i = 0; i < kvm->nr_memslots; i++)
 		free_pages(__va(kvm->memslots[i].host_phys), kvm->memslots[i].npages);
 	ept_free(kvm);
+	if (kvm->apic_access_page)
+		free_page(kvm->apic_access_page);
 	free_page(kvm);
 }
 
@@ -192,12 +195,61 @@ static int vcpu_run(struct kvm_vcpu *vcpu)
 	return r;
 }
 
+/*
+ * XCR0, KVM's kvm_load_guest_xsave_state()/kvm_load_host_xsave_state().
+ * KVM switches XCR0 around every VM entry because the host kernel may use
+ * AVX and other extended state between two entries.  The tinyvmx host is
+ * built with -mgeneral-regs-only and never touches extended state, so the
+ * guest's XCR0 stays in the CPU for the whole run loop: loaded when
+ * KVM_RUN starts, rewritten by XSETBV exits (kvm_emulate_xsetbv()), and
+ * the host's put back when KVM_RUN returns to the device model.  The exit
+ * paths pay nothing, KVM_RUN a compare at each end while the two values
+ * agree, and CPUID leaf 0xD, which the hypervisor executes for the guest,
+ * reports the sizes for the guest's XCR0.
+ *
+ * Changing XCR0 leaves the registers alone (a component whose bit is
+ * cleared keeps its state, SDM Vol. 1, "XSAVE-Supported Features and
+ * State-Component Bitmaps"), and nothing between two KVM_RUNs uses them,
+ * so the guest's AVX state survives a trip through the device model.
+ *
+ * host_xcr0 is read at the first KVM_RUN (nothing in the hypervisor
+ * changes it afterwards).  0 means "not read yet" or, when the host has no
+ * CR4.OSXSAVE (no XSAVE), "there is no XCR0"; the guest then cannot set
+ * CR4.OSXSAVE either, and its XCR0 stays at its reset value.
+ */
+static u64 host_xcr0;
+
+static inline void xsetbv(u32 index, u64 value)
+{
+	asm volatile("xsetbv" : : "c"(index), "a"((u32)value),
+		     "d"((u32)(value >> 32)));
+}
+
+static __noinline void kvm_load_guest_xsave_state(struct kvm_vcpu *vcpu)
+{
+	if (!host_xcr0) {
+		if (!(read_cr4() & X86_CR4_OSXSAVE))
+			return;
+		host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	}
+	if (vcpu->arch.xcr0 != host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.xcr0);
+}
+
+static __noinline void kvm_load_host_xsave_state(void)
+{
+	if (host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+}
+
 /* KVM_RUN: finish what the device model answered, then run. */
 int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 {
 	enum vcpu_pending_op op = vcpu->arch.pending;
 	int r = 1;
 
+	if (unlikely(vcpu->arch.xcr0 != host_xcr0))
+		kvm_load_guest_xsave_state(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
 	if (op != PENDING_NONE) {
 		if (op == PENDING_PIO_IN || op == PENDING_PIO_STRING)
@@ -208,5 +260,7 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	}
 	if (r > 0)
 		r = vcpu_run(vcpu);
+	if (unlikely(vcpu->arch.xcr0 != host_xcr0))
+		kvm_load_host_xsave_state();
 	return r;
 }

@@ -14,6 +14,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "kernel/x86.h"
+#include "loader/flat.h"
 #include "loader/mbinfo.h"
 #include "loader/multiboot.h"
 #include "virt/machine.h"
@@ -149,6 +150,34 @@ static int load_multiboot(struct kvm *kvm, const struct machine_config *cfg,
 	return 0;
 }
 
+/* A flat image: its bytes at the entry address, real mode (loader/flat.h). */
+static int load_flat(struct kvm *kvm, const struct machine_config *cfg,
+		     struct vcpu_boot_state *boot)
+{
+	struct flat_entry e;
+	char err[200];
+	int r;
+
+	r = flat_plan(cfg->real_mode_entry, cfg->image_len, &e, err, sizeof(err));
+	if (r) {
+		printk("tinyvmx: %s: %s\n", cfg->image_name, err);
+		return r;
+	}
+	r = kvm_write_guest(kvm, e.load_addr, cfg->image, cfg->image_len);
+	if (r) {
+		printk("tinyvmx: %s: cannot load the image at %#x (%d)\n",
+		       cfg->image_name, e.load_addr, r);
+		return r;
+	}
+	memset(boot, 0, sizeof(*boot));
+	boot->mode = VCPU_ENTRY_REAL_MODE;
+	boot->real_cs = e.cs;
+	boot->rip = e.ip;
+	boot->real_ss = e.ss;
+	boot->rsp = e.sp;
+	return 0;
+}
+
 static void serve_pio(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -241,7 +270,8 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 		       PC_ACPI_BASE);
 		return;
 	}
-	if (load_multiboot(kvm, cfg, &boot)) {
+	if (cfg->real_mode ? load_flat(kvm, cfg, &boot) :
+	    load_multiboot(kvm, cfg, &boot)) {
 		res->what = "bad-image";
 		return;
 	}
@@ -250,9 +280,15 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 		return;
 	machine_vcpu = vcpu;
 	kvm_set_pio_handler(kvm, pio_handler, NULL);
+	if (boot.mode == VCPU_ENTRY_REAL_MODE)
+		printk("tinyvmx: VM %d: %zu-byte real-mode image at %#x, entry "
+		       "CS:IP %04x:%04llx, SS:SP %04x:%04llx\n", kvm->id,
+		       cfg->image_len, cfg->real_mode_entry, boot.real_cs,
+		       boot.rip, boot.real_ss, boot.rsp);
 	printk("tinyvmx: VM %d: %llu MiB, entry %#llx, host memory: VM %llu KiB "
 	       "(EPT %llu KiB), vCPU %llu KiB, total %llu KiB without guest RAM\n",
-	       kvm->id, cfg->mem_bytes >> 20, boot.rip,
+	       kvm->id, cfg->mem_bytes >> 20,
+	       boot.mode == VCPU_ENTRY_REAL_MODE ? cfg->real_mode_entry : boot.rip,
 	       (kvm->host_pages + kvm->ept.pages) * 4, kvm->ept.pages * 4,
 	       vcpu->host_pages * 4,
 	       (pmm_used_pages() - before - (cfg->mem_bytes >> PAGE_SHIFT)) * 4);

@@ -20,6 +20,11 @@ struct machine_config {
 	const void *image;
 	size_t image_len;
 	const char *image_name;
+	/* A flat image started in real mode at this guest-physical address
+	 * (real_mode_entry=ADDR, loader/flat.h) instead of a multiboot
+	 * kernel; the command line and the modules do not apply. */
+	bool real_mode;
+	u32 real_mode_entry;
 	const char *cmdline;		/* what the guest sees */
 	unsigned nmods;
 	struct machine_module mods[MACHINE_MAX_MODULES];

@@ -94,6 +94,30 @@ int ept_map_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size)
 	return 0;
 }
 
+/* Map one 4 KiB page (the APIC-access page, vmx/apicv.c). */
+int ept_map_page(struct kvm *kvm, u64 gpa, u64 hpa)
+{
+	return ept_map_one(kvm, gpa, hpa, 1);
+}
+
+/*
+ * Remove the 4 KiB mapping of @gpa made by ept_map_page(), if any; the
+ * caller flushes (ept_sync_context()).  Tables stay allocated.
+ */
+void ept_unmap_page(struct kvm *kvm, u64 gpa)
+{
+	u64 *table = kvm->ept.pml4;
+
+	for (int level = EPT_LEVELS; level > 1; level--) {
+		u64 e = table[ept_index(gpa, level)];
+
+		if (!(e & EPT_RWX) || (e & EPT_LARGE_PAGE))
+			return;
+		table = __va(e & EPT_ADDR_MASK);
+	}
+	table[ept_index(gpa, 1)] = 0;
+}
+
 static void ept_free_level(u64 *table, int level)
 {
 	if (level > 1) {

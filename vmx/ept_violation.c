@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * EPT violations: the guest touched guest-physical memory that no memory
- * slot backs.  A data access becomes an MMIO exit to the device model
+ * slot backs (and, with APICv, the APIC-access exits emulated the same
+ * way).  A data access becomes an MMIO exit to the device model
  * (KVM_EXIT_MMIO, as QEMU sees it): the instruction is fetched through the
  * guest's page tables and decoded to learn the access size, the register
  * and the instruction length, none of which the exit provides (SDM "Exit
@@ -17,12 +18,19 @@
 #include "vmx/guest_access.h"
 #include "vmx/vmx.h"
 
+/*
+ * How the CPU decodes at CS:RIP: CS.L in IA-32e mode, else the cached
+ * CS.D, whatever CR0.PE says.  Real-mode code is 16-bit because the way
+ * into real mode passes through a 16-bit code segment (SDM Vol. 3A,
+ * "Switching Back to Real-Address Mode"); a guest that clears PE from
+ * 32-bit code still runs 32-bit code, in VMX non-root operation as on
+ * bare metal.
+ */
 static enum insn_mode guest_insn_mode(struct kvm_vcpu *vcpu)
 {
 	if (is_64_bit_mode(vcpu))
 		return INSN_MODE_64;
-	if ((kvm_read_cr0(vcpu) & X86_CR0_PE) &&
-	    (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_DB))
+	if (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_DB)
 		return INSN_MODE_32;
 	return INSN_MODE_16;
 }
@@ -102,10 +110,18 @@ static int kvm_lapic_serve_mmio(struct kvm_vcpu *vcpu)
 	return r;
 }
 
-int handle_ept_violation(struct kvm_vcpu *vcpu)
+/*
+ * Emulate the data access at @gpa made by the instruction at CS:RIP: fetch
+ * it through the guest's page tables and decode it to learn the access
+ * size, the register and the instruction length, none of which the exit
+ * provides (SDM "Exit Qualification for EPT Violations").  The xAPIC page
+ * is served here; anything else becomes a KVM_EXIT_MMIO for the device
+ * model.  @exit_name and @qual only go into the report of an instruction
+ * that cannot be decoded.
+ */
+int kvm_emulate_mmio(struct kvm_vcpu *vcpu, u64 gpa, bool write,
+		     const char *exit_name, u64 qual)
 {
-	union exit_qual_ept_violation q = { .raw = vmcs_readl(EXIT_QUALIFICATION) };
-	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	struct kvm_run *run = vcpu->run;
 	struct insn *insn = &vcpu->arch.pending_insn;
 	enum insn_mode mode;
@@ -113,28 +129,15 @@ int handle_ept_violation(struct kvm_vcpu *vcpu)
 	char err[96], hex[3 * INSN_MAX_LEN + 1];
 	unsigned n;
 
-	if (gfn_to_memslot(vcpu->kvm, gpa >> PAGE_SHIFT)) {
-		vmx_kill_vm(vcpu, KVM_EXIT_INTERNAL_ERROR, KVM_INTERNAL_ERROR_EMULATION,
-			    "EPT violation on guest RAM at GPA %#llx (qualification %#llx), RIP %#lx",
-			    gpa, q.raw, vmcs_readl(GUEST_RIP));
-		return 0;
-	}
-	if (q.fetch) {
-		vmx_kill_vm(vcpu, KVM_EXIT_INTERNAL_ERROR, KVM_INTERNAL_ERROR_GUEST,
-			    "guest executed outside its memory: instruction fetch from GPA %#llx "
-			    "(EPT_VIOLATION, qualification %#llx), RIP %#lx",
-			    gpa, q.raw, vmcs_readl(GUEST_RIP));
-		return 0;
-	}
-
 	mode = guest_insn_mode(vcpu);
 	n = fetch_insn(vcpu, mode, bytes);
 	if (!n || insn_decode(bytes, n, mode, insn, err, sizeof(err))) {
 		format_bytes(hex, sizeof(hex), bytes, n);
 		vmx_kill_vm(vcpu, KVM_EXIT_INTERNAL_ERROR, KVM_INTERNAL_ERROR_EMULATION,
-			    "cannot emulate the MMIO %s at GPA %#llx (EPT_VIOLATION, qualification "
+			    "cannot emulate the MMIO %s at GPA %#llx (%s, qualification "
 			    "%#llx), RIP %#lx: %s; instruction bytes: %s",
-			    q.write ? "write" : "read", gpa, q.raw, vmcs_readl(GUEST_RIP),
+			    write ? "write" : "read", gpa, exit_name, qual,
+			    vmcs_readl(GUEST_RIP),
 			    n ? err : "instruction not readable", n ? hex : "none");
 		return 0;
 	}
@@ -158,6 +161,27 @@ int handle_ept_violation(struct kvm_vcpu *vcpu)
 		return kvm_lapic_serve_mmio(vcpu);
 	vcpu->stat.mmio_exits++;
 	return 0;
+}
+
+int handle_ept_violation(struct kvm_vcpu *vcpu)
+{
+	union exit_qual_ept_violation q = { .raw = vmcs_readl(EXIT_QUALIFICATION) };
+	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+
+	if (gfn_to_memslot(vcpu->kvm, gpa >> PAGE_SHIFT)) {
+		vmx_kill_vm(vcpu, KVM_EXIT_INTERNAL_ERROR, KVM_INTERNAL_ERROR_EMULATION,
+			    "EPT violation on guest RAM at GPA %#llx (qualification %#llx), RIP %#lx",
+			    gpa, q.raw, vmcs_readl(GUEST_RIP));
+		return 0;
+	}
+	if (q.fetch) {
+		vmx_kill_vm(vcpu, KVM_EXIT_INTERNAL_ERROR, KVM_INTERNAL_ERROR_GUEST,
+			    "guest executed outside its memory: instruction fetch from GPA %#llx "
+			    "(EPT_VIOLATION, qualification %#llx), RIP %#lx",
+			    gpa, q.raw, vmcs_readl(GUEST_RIP));
+		return 0;
+	}
+	return kvm_emulate_mmio(vcpu, gpa, q.write, "EPT_VIOLATION", q.raw);
 }
 
 int complete_mmio(struct kvm_vcpu *vcpu)

@@ -9,14 +9,37 @@
 #include "vmx/vmx_controls.h"
 
 /*
- * A TPR shadow needs a virtual-APIC page and an in-kernel local APIC to
- * back it.  tinyvmx does not emulate a local APIC yet, so no vCPU needs one
- * and CR8 accesses of 64-bit guests exit instead (KVM: cpu_need_tpr_shadow()
- * is lapic_in_kernel()).
+ * APIC virtualization for this vCPU (KVM's kvm_vcpu_apicv_active()): the VM
+ * asks for it (the apicv switch) and the CPU offers the controls it is
+ * built from (SDM Vol. 3C, "APIC Virtualization and Virtual Interrupts"):
+ * the TPR shadow with its virtual-APIC page, "virtualize APIC accesses",
+ * APIC-register virtualization and virtual-interrupt delivery.  x2APIC-mode
+ * virtualization is used when present but not required: without it the
+ * x2APIC MSRs exit and are emulated, as with apicv off.
+ *
+ * Unlike KVM, posted interrupts are not required.  They let another CPU
+ * hand a running vCPU an interrupt; here every interrupt a vCPU receives is
+ * raised while the hypervisor runs on that vCPU's CPU, between exits, so
+ * the hypervisor sets RVI itself before the next entry.
+ */
+bool kvm_vcpu_apicv_active(struct kvm_vcpu *vcpu)
+{
+	return enable_apicv && vcpu->kvm->settings.apicv &&
+	       cpu_has_vmx_tpr_shadow() &&
+	       cpu_has_vmx_virtualize_apic_accesses() &&
+	       cpu_has_vmx_apic_register_virt() &&
+	       cpu_has_vmx_virtual_intr_delivery();
+}
+
+/*
+ * The TPR shadow needs a virtual-APIC page and an in-kernel local APIC
+ * (KVM: cpu_need_tpr_shadow() is lapic_in_kernel()).  tinyvmx uses it only
+ * as part of APIC virtualization: with apicv off the TPR is CR8 and the
+ * xAPIC page is emulated, every access an exit.
  */
 static bool cpu_need_tpr_shadow(struct kvm_vcpu *vcpu)
 {
-	return false;
+	return kvm_vcpu_apicv_active(vcpu);
 }
 
 u32 vmx_exec_control(struct vcpu_vmx *vmx)
@@ -48,10 +71,9 @@ u32 vmx_pin_based_exec_ctrl(struct vcpu_vmx *vmx)
 	const struct kvm_settings *s = &vmx->vcpu.kvm->settings;
 	u32 pin_based_exec_ctrl = vmcs_config.pin_based_exec_ctrl;
 
-	/* No APIC virtualisation is active (no local APIC yet): posted
-	 * interrupts have nothing to post to. */
-	if (!s->apicv || !cpu_need_tpr_shadow(&vmx->vcpu))
-		pin_based_exec_ctrl &= ~PIN_BASED_POSTED_INTR;
+	/* Interrupts are never posted from another CPU (see
+	 * kvm_vcpu_apicv_active()). */
+	pin_based_exec_ctrl &= ~PIN_BASED_POSTED_INTR;
 	if (!s->enable_vnmi)
 		pin_based_exec_ctrl &= ~PIN_BASED_VIRTUAL_NMIS;
 	if (!s->enable_preemption_timer)
@@ -71,17 +93,18 @@ u32 vmx_secondary_exec_control(struct vcpu_vmx *vmx)
 		exec_control &= ~(SECONDARY_EXEC_ENABLE_EPT |
 				  SECONDARY_EXEC_UNRESTRICTED_GUEST);
 	/*
-	 * APIC-register virtualization, virtual-interrupt delivery and x2APIC
-	 * virtualization all need the TPR shadow (SDM "Checks on VM-Execution
-	 * Control Fields"); the seed's cross-rule applied per vCPU.
+	 * APIC-register virtualization, virtual-interrupt delivery and the
+	 * two APIC-access controls all need the TPR shadow (SDM "Checks on
+	 * VM-Execution Control Fields"), the seed's cross-rule applied per
+	 * vCPU.  A vCPU starts in xAPIC mode: "virtualize x2APIC mode" (which
+	 * excludes "virtualize APIC accesses") is switched on only when the
+	 * guest enters x2APIC mode, see vmx_refresh_apicv_mode().
 	 */
-	if (!s->apicv || !cpu_need_tpr_shadow(&vmx->vcpu))
+	if (!cpu_need_tpr_shadow(&vmx->vcpu))
 		exec_control &= ~(SECONDARY_EXEC_APIC_REGISTER_VIRT |
 				  SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY |
-				  SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);
-	/* No local APIC is emulated, so there is no APIC-access page. */
-	exec_control &= ~(SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES |
-			  SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);
+				  SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES);
+	exec_control &= ~SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE;
 	/*
 	 * Features with no backing state in tinyvmx: the controls stay off and
 	 * CPUID hides what they would expose.  Descriptor-table exiting would

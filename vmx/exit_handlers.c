@@ -16,6 +16,7 @@
 #include "kernel/kernel.h"
 #include "kernel/x86.h"
 #include "vmx/capabilities.h"
+#include "vmx/cpuid_model.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_controls.h"
 
@@ -214,9 +215,15 @@ static int handle_external_interrupt(struct kvm_vcpu *vcpu)
 
 static int handle_triple_fault(struct kvm_vcpu *vcpu)
 {
+	char where[64] = "";
+
+	/* In real mode RIP alone does not say where: CS:IP does. */
+	if (!(kvm_read_cr0(vcpu) & X86_CR0_PE))
+		snprintf(where, sizeof(where), " (real mode, CS:IP %04x:%04x)",
+			 vmcs_read16(GUEST_CS_SELECTOR), (u16)vmcs_readl(GUEST_RIP));
 	vmx_kill_vm(vcpu, KVM_EXIT_SHUTDOWN, 0,
-		    "guest triple fault (TRIPLE_FAULT exit) at RIP %#lx",
-		    vmcs_readl(GUEST_RIP));
+		    "guest triple fault (TRIPLE_FAULT exit) at RIP %#lx%s",
+		    vmcs_readl(GUEST_RIP), where);
 	return 0;
 }
 
@@ -290,24 +297,27 @@ static int handle_monitor_trap(struct kvm_vcpu *vcpu)
 
 
 /*
- * XSETBV (SDM "XSETBV"): only XCR0, CPL 0, x87 always set, AVX only with
- * SSE, and only components the hardware supports.  The host keeps no
- * extended state of its own (no SSE in host code), so the guest's XCR0 can
- * stay in the register.
+ * XSETBV (SDM Vol. 2, "XSETBV"): CPL 0, only XCR0, and a value the CPU
+ * accepts for the components CPUID leaf 0xD sub-leaf 0 offers the guest
+ * (the host's, see kvm_xcr0_valid()); anything else raises #GP.  The
+ * hypervisor executes XSETBV itself, so an unchecked value would fault in
+ * the host.  The value goes straight into the CPU: the guest's XCR0 stays
+ * loaded from KVM_RUN entry to return (kvm_arch_vcpu_ioctl_run()), and
+ * this exit is inside that span.
  */
 static int kvm_emulate_xsetbv(struct kvm_vcpu *vcpu)
 {
 	u32 index = vcpu->regs[VCPU_REGS_RCX];
-	u64 xcr0 = (vcpu->regs[VCPU_REGS_RDX] << 32) |
+	u64 xcr0 = ((u64)(u32)vcpu->regs[VCPU_REGS_RDX] << 32) |
 		   (u32)vcpu->regs[VCPU_REGS_RAX];
 	u32 a, b, c, d;
 
-	cpuid_count(0xd, 0, &a, &b, &c, &d);
-	if (kvm_cpl(vcpu) != 0 || index != 0 || !(xcr0 & BIT(0)) ||
-	    ((xcr0 & BIT(2)) && !(xcr0 & BIT(1))) ||
-	    (xcr0 & ~(((u64)d << 32) | a)))
+	cpuid_count(CPUID_LEAF_XSAVE, 0, &a, &b, &c, &d);
+	if (kvm_cpl(vcpu) != 0 || index != XCR_XFEATURE_ENABLED_MASK ||
+	    !kvm_xcr0_valid(xcr0, ((u64)d << 32) | a))
 		return kvm_inject_gp0(vcpu);
-	asm volatile("xsetbv" : : "c"(0), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)));
+	asm volatile("xsetbv" : : "c"(XCR_XFEATURE_ENABLED_MASK),
+		     "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)));
 	vcpu->arch.xcr0 = xcr0;
 	return kvm_skip_emulated_instruction(vcpu);
 }
@@ -355,6 +365,9 @@ int (*const kvm_vmx_exit_handlers[EXIT_REASON_MAX])(struct kvm_vcpu *) = {
 	[EXIT_REASON_MONITOR_INSTRUCTION] = kvm_handle_invalid_op,
 	[EXIT_REASON_PAUSE_INSTRUCTION] = handle_pause,
 	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_APIC_ACCESS] = handle_apic_access,
+	[EXIT_REASON_APIC_WRITE] = handle_apic_write,
+	[EXIT_REASON_EOI_INDUCED] = handle_apic_eoi_induced,
 	[EXIT_REASON_EPT_MISCONFIG] = handle_ept_misconfig,
 	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
 	[EXIT_REASON_RDTSCP] = handle_rdtsc,

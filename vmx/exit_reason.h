@@ -271,6 +271,32 @@ _Static_assert(sizeof(union exit_qual_apic_access) == 8,
 	       "qualification is 64 bits");
 
 /*
+ * Exit qualification of an APIC-write VM exit: the page offset of the
+ * register written (SDM Vol. 3C, "APIC-Write VM Exits"), and of an
+ * EOI-induced VM exit: the vector whose EOI was virtualized (SDM Vol. 3C,
+ * "EOI Virtualization").
+ */
+union exit_qual_apic_write {
+	struct {
+		u64 offset:12;		/* 11:0 */
+		u64 reserved12:52;
+	};
+	u64 raw;
+};
+_Static_assert(sizeof(union exit_qual_apic_write) == 8,
+	       "qualification is 64 bits");
+
+union exit_qual_eoi_induced {
+	struct {
+		u64 vector:8;		/* 7:0 */
+		u64 reserved8:56;
+	};
+	u64 raw;
+};
+_Static_assert(sizeof(union exit_qual_eoi_induced) == 8,
+	       "qualification is 64 bits");
+
+/*
  * Exit qualification of a failed VM entry (SDM Vol. 3C, VM-Entry Failures
  * During or After Loading Guest State): for EXIT_REASON_INVALID_STATE, info
  * is an ENTRY_FAIL_* code; for EXIT_REASON_MSR_LOAD_FAIL, it is the 1-based

@@ -138,9 +138,18 @@ void kvm_inject_pending_event(struct kvm_vcpu *vcpu)
 			exec_controls_setbit(vmx, CPU_BASED_NMI_WINDOW_EXITING);
 	}
 
-	/* 3. maskable interrupts */
-	if (!kvm_cpu_has_interrupt(vcpu))
+	/*
+	 * 3. maskable interrupts.  With APICv the local APIC's are the CPU's
+	 * business once RVI names them (virtual-interrupt delivery); only the
+	 * 8259's ExtINT is still injected here.
+	 */
+	if (kvm_vcpu_apicv_active(vcpu)) {
+		vmx_apicv_sync_intr_status(vcpu);
+		if (!kvm_cpu_has_extint(vcpu))
+			return;
+	} else if (!kvm_cpu_has_interrupt(vcpu)) {
 		return;
+	}
 	if ((vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
 	    !(intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))) {
 		vector = kvm_cpu_get_interrupt(vcpu);

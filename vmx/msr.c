@@ -5,25 +5,56 @@
  * switches or that the host never uses; every other access exits here,
  * where a small set is emulated and anything else raises #GP, as on a CPU
  * without that MSR.
+ *
+ * The emulated set is what CPUID advertises (vmx/cpuid_model.c): EFER,
+ * PAT and the MTRRs (vmx/mtrr.c), IA32_MISC_ENABLE, the TSC MSRs, the
+ * local APIC's (IA32_APIC_BASE, TSC deadline, x2APIC) and a few read-as-
+ * zero identification MSRs.
  */
 #include "dev/lapic.h"
 #include "kernel/kernel.h"
 #include "kernel/x86.h"
 #include "vmx/capabilities.h"
 #include "vmx/msr_bitmap.h"
+#include "vmx/mtrr.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_controls.h"
 
-/* IA32_MISC_ENABLE as the guest sees it: fast strings (bit 0), and
- * "BTS/PEBS unavailable" (bits 11, 12) because no debug store exists. */
+/*
+ * IA32_MISC_ENABLE (SDM Vol. 4, "Architectural MSRs"), close to KVM's
+ * model:
+ *  - fast strings (bit 0, R/W): stored and read back; it is a performance
+ *    hint with no architectural effect, so the CPU keeps the host's
+ *    setting.  Set at power-on, as firmware leaves it.
+ *  - performance monitoring available (bit 7, R/O): 0, there is no PMU
+ *    (CPUID leaf 0xA reads as absent); BTS and PEBS unavailable (bits 11
+ *    and 12, R/O): 1, there is no debug store (CPUID.1:EDX.DS is clear).
+ *  - every other bit reads 0 and is treated as reserved: the features
+ *    they control are not offered (thermal control and SpeedStep: CPUID
+ *    leaf 6 and EST are hidden; MONITOR FSM: MONITOR is hidden and #UDs;
+ *    limit CPUID maxval, xTPR, XD disable: not emulated, NX stays shown).
+ * A WRMSR that would change anything but bit 0 raises #GP, like writing a
+ * read-only or reserved bit on hardware (KVM also faults on a change of
+ * bits 11/12 but silently keeps bit 7).
+ */
 #define MISC_ENABLE_FAST_STRING BIT_ULL(0)
 #define MISC_ENABLE_BTS_UNAVAIL BIT_ULL(11)
 #define MISC_ENABLE_PEBS_UNAVAIL BIT_ULL(12)
-#define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
-			   MISC_ENABLE_PEBS_UNAVAIL)
-/* u64: the reserved bits to check are 63:12 too */
-#define EFER_ALLOWED ((u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
-#define PAT_MEMTYPE_VALID_MASK 0xf3	/* types 0, 1, 4, 5, 6, 7 */
+#define MISC_ENABLE_READ_ONE (MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
+#define MISC_ENABLE_WRITABLE MISC_ENABLE_FAST_STRING
+
+/* IA32_EFER bits the guest may set; LME and NX only if CPUID has them. */
+#define EFER_ALLOWED_ALWAYS ((u64)EFER_SCE)
+#define CPUID_EXT_MAX_LEAF 0x80000000u
+#define CPUID_EXT_FEATURES_LEAF 0x80000001u
+#define CPUID_80000001_EDX_NX BIT(20)
+#define CPUID_80000001_EDX_LM BIT(29)
+/* MAXPHYADDR: CPUID.80000008H:EAX[7:0]; 36 where the leaf is missing on
+ * a processor with PAE (SDM Vol. 3A, "Enumeration of Paging Features by
+ * CPUID"). */
+#define CPUID_ADDR_SIZES_LEAF 0x80000008u
+#define CPUID_80000008_EAX_PHYS_BITS 0xffu
+#define DEFAULT_MAXPHYADDR 36
 
 struct open_msr {
 	u32 msr;
@@ -56,15 +87,48 @@ void vmx_setup_msr_intercepts(struct vcpu_vmx *vmx)
 		vmx_disable_intercept_for_msr(bm, MSR_TSC_AUX, MSR_TYPE_RW);
 }
 
-static bool pat_valid(u64 pat)
+/*
+ * The guest's CPUID leaves 0x80000001 and 0x80000008 are the host's
+ * (vmx/cpuid_model.c leaves their bits alone), so these read the host's.
+ * Only the rare EFER and MTRR writes use them.
+ */
+static u32 cpuid_ext_max_leaf(void)
 {
-	for (int i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
+	u32 a, b, c, d;
 
-		if (type > 7 || !(PAT_MEMTYPE_VALID_MASK & BIT(type)))
-			return false;
-	}
-	return true;
+	cpuid_count(CPUID_EXT_MAX_LEAF, 0, &a, &b, &c, &d);
+	return a;
+}
+
+static unsigned cpuid_maxphyaddr(void)
+{
+	u32 a, b, c, d;
+
+	if (cpuid_ext_max_leaf() < CPUID_ADDR_SIZES_LEAF)
+		return DEFAULT_MAXPHYADDR;
+	cpuid_count(CPUID_ADDR_SIZES_LEAF, 0, &a, &b, &c, &d);
+	return a & CPUID_80000008_EAX_PHYS_BITS;
+}
+
+static u64 efer_allowed_bits(void)
+{
+	u64 allowed = EFER_ALLOWED_ALWAYS;
+	u32 a, b, c, d;
+
+	if (cpuid_ext_max_leaf() < CPUID_EXT_FEATURES_LEAF)
+		return allowed;
+	cpuid_count(CPUID_EXT_FEATURES_LEAF, 0, &a, &b, &c, &d);
+	if (d & CPUID_80000001_EDX_LM)
+		allowed |= EFER_LME | EFER_LMA;
+	if (d & CPUID_80000001_EDX_NX)
+		allowed |= EFER_NX;
+	return allowed;
+}
+
+static u64 misc_enable(const struct kvm_vcpu *vcpu)
+{
+	return MISC_ENABLE_READ_ONE |
+	       (vcpu->arch.misc_enable_no_fast_string ? 0 : MISC_ENABLE_FAST_STRING);
 }
 
 /* The x2APIC registers, MSRs 0x800-0x8ff (SDM Vol. 3A, "x2APIC Register
@@ -95,7 +159,7 @@ static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 		*data = vcpu->arch.pat;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
-		*data = GUEST_MISC_ENABLE;
+		*data = misc_enable(vcpu);
 		return 0;
 	case MSR_IA32_PLATFORM_ID:
 	case MSR_IA32_BIOS_SIGN_ID:	/* no microcode update loaded */
@@ -112,6 +176,8 @@ static int get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 		*data = vcpu->arch.tsc_adjust;
 		return 0;
 	default:
+		if (kvm_mtrr_msr(msr))
+			return kvm_mtrr_get_msr(&vcpu->arch.mtrr, msr, data);
 		return 1;
 	}
 }
@@ -138,6 +204,8 @@ static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 			printk("tinyvmx: guest moved its xAPIC to %#llx; only %#llx "
 			       "is decoded\n", kvm_lapic_base_address(apic),
 			       APIC_DEFAULT_PHYS_BASE);
+		/* xAPIC, x2APIC or off: APIC virtualization follows */
+		vmx_refresh_apicv_mode(vcpu);
 		vcpu->arch.requests |= KVM_REQ_EVENT;
 		return 0;
 	case MSR_IA32_TSC_DEADLINE:
@@ -145,9 +213,11 @@ static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		vcpu->arch.requests |= KVM_REQ_EVENT;
 		return 0;
 	case MSR_EFER:
-		/* SDM "IA32_EFER": reserved bits #GP; LME may not change while
-		 * paging is on; LMA is read-only (kept as is). */
-		if (data & ~EFER_ALLOWED)
+		/* SDM "IA32_EFER": reserved bits #GP (LME and NX too on a CPU
+		 * without long mode or NX: VM entry would refuse them); LME
+		 * may not change while paging is on; LMA is read-only (kept
+		 * as is). */
+		if (data & ~efer_allowed_bits())
 			return 1;
 		if ((kvm_read_cr0(vcpu) & X86_CR0_PG) &&
 		    ((data ^ vcpu->arch.efer) & EFER_LME))
@@ -158,15 +228,18 @@ static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 			vmcs_write64(GUEST_IA32_EFER, data);
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
+		if (!kvm_pat_valid(data))
 			return 1;
 		vcpu->arch.pat = data;
 		if (vm_entry_controls_get(vmx) & VM_ENTRY_LOAD_IA32_PAT)
 			vmcs_write64(GUEST_IA32_PAT, data);
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
-		/* Only the value the guest reads back is accepted. */
-		return data == GUEST_MISC_ENABLE ? 0 : 1;
+		if ((data ^ misc_enable(vcpu)) & ~MISC_ENABLE_WRITABLE)
+			return 1;
+		vcpu->arch.misc_enable_no_fast_string =
+			!(data & MISC_ENABLE_FAST_STRING);
+		return 0;
 	case MSR_IA32_BIOS_SIGN_ID:
 		return 0;	/* the "clear before CPUID" idiom */
 	case MSR_IA32_DEBUGCTLMSR:
@@ -194,6 +267,9 @@ static int set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		vcpu->arch.requests |= KVM_REQ_EVENT;
 		return 0;
 	default:
+		if (kvm_mtrr_msr(msr))
+			return kvm_mtrr_set_msr(&vcpu->arch.mtrr, msr, data,
+						cpuid_maxphyaddr());
 		return 1;
 	}
 }

@@ -48,6 +48,9 @@ struct loaded_vmcs {
 	struct vmcs_controls_shadow controls_shadow;
 };
 
+/* KERNEL_GS_BASE, STAR, LSTAR, CSTAR, SFMASK, TSC_AUX (vmx_vcpu_load()) */
+#define NR_USER_RETURN_MSRS 6
+
 struct vcpu_vmx {
 	struct kvm_vcpu vcpu;
 	struct loaded_vmcs vmcs01;
@@ -63,6 +66,10 @@ struct vcpu_vmx {
 	u64 cr4_guest_owned_bits;
 	struct kvm_lapic lapic;	/* registers in apic_page */
 	u8 *apic_page;		/* the virtual-APIC page */
+	u64 eoi_exit_bitmap[4];	/* EOI_EXIT_BITMAP0-3 as last written */
+	/* the host's SYSCALL/SWAPGS/RDTSCP MSRs while the vCPU is loaded */
+	u64 host_user_return_msrs[NR_USER_RETURN_MSRS];
+	bool guest_user_return_msrs_loaded;
 };
 
 static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
@@ -76,6 +83,7 @@ u32 vmx_pin_based_exec_ctrl(struct vcpu_vmx *vmx);
 u32 vmx_secondary_exec_control(struct vcpu_vmx *vmx);
 u32 vmx_vmentry_ctrl(void);
 u32 vmx_vmexit_ctrl(void);
+bool kvm_vcpu_apicv_active(struct kvm_vcpu *vcpu);
 
 #ifdef TVX_KERNEL
 #include "kernel/x86.h"
@@ -213,6 +221,17 @@ int handle_dr(struct kvm_vcpu *vcpu);
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
 int handle_ept_violation(struct kvm_vcpu *vcpu);
 int handle_ept_misconfig(struct kvm_vcpu *vcpu);
+int kvm_emulate_mmio(struct kvm_vcpu *vcpu, u64 gpa, bool write,
+		     const char *exit_name, u64 qual);
+
+/* vmx/apicv.c */
+int vmx_alloc_apic_access_page(struct kvm *kvm);
+void vmx_apicv_init_vmcs(struct vcpu_vmx *vmx);
+void vmx_refresh_apicv_mode(struct kvm_vcpu *vcpu);
+void vmx_apicv_sync_intr_status(struct kvm_vcpu *vcpu);
+int handle_apic_access(struct kvm_vcpu *vcpu);
+int handle_apic_write(struct kvm_vcpu *vcpu);
+int handle_apic_eoi_induced(struct kvm_vcpu *vcpu);
 int vmx_handle_entry_failure(struct kvm_vcpu *vcpu);
 void vmx_report_vmfail(struct kvm_vcpu *vcpu);
 void vmx_setup_msr_intercepts(struct vcpu_vmx *vmx);
@@ -229,6 +248,8 @@ int complete_mmio(struct kvm_vcpu *vcpu);
 /* vmx/ept.c */
 int ept_init(struct kvm *kvm);
 int ept_map_range(struct kvm *kvm, u64 gpa, u64 hpa, u64 size);
+int ept_map_page(struct kvm *kvm, u64 gpa, u64 hpa);
+void ept_unmap_page(struct kvm *kvm, u64 gpa);
 void ept_free(struct kvm *kvm);
 void ept_sync_context(struct kvm *kvm);
 void vpid_sync_context(u16 vpid);

@@ -96,6 +96,8 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, vmx->vpid);
 	if (secondary_exec_controls_get(vmx) & SECONDARY_EXEC_ENABLE_EPT)
 		vmcs_write64(EPT_POINTER, kvm->ept.eptp);
+	if (kvm_vcpu_apicv_active(&vmx->vcpu))
+		vmx_apicv_init_vmcs(vmx);
 
 	vmx_set_constant_host_state(vmx);
 
@@ -142,35 +144,111 @@ static void set_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f, u16 sel,
 		GUEST_##seg##_AR_BYTES, sel, base, limit, ar)
 
 /*
+ * CR0 as the guest should see it: @cr0 in the read shadow, and in GUEST_CR0
+ * with the bits VMX operation forces (IA32_VMX_CR0_FIXED0/1, SDM Vol. 3D
+ * "VMX-Fixed Bits in CR0"), except PE and PG, which unrestricted guest
+ * lets the guest clear (SDM Vol. 3C, "Unrestricted Guests").
+ */
+static void vmx_reset_cr0(struct vcpu_vmx *vmx, u64 cr0)
+{
+	u64 fixed0 = vmcs_config.cr0_fixed0;
+
+	if (secondary_exec_controls_get(vmx) & SECONDARY_EXEC_UNRESTRICTED_GUEST)
+		fixed0 &= ~(X86_CR0_PE | X86_CR0_PG);
+	vmcs_writel(GUEST_CR0, (cr0 | fixed0) & vmcs_config.cr0_fixed1);
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+}
+
+/*
  * Multiboot's machine state ("Multiboot Specification: Machine state"): 32-bit
  * protected mode, paging off, flat 4 GiB CS (execute/read) and data
  * segments, A20 on, interrupts off.  GDTR/IDTR are undefined for the guest;
  * TR must still satisfy the VM-entry checks, so it is a busy 32-bit TSS.
+ * The guest sees CR0 = PE|ET (NE is forced on underneath, host-owned).
  */
-static void vmx_vcpu_reset(struct vcpu_vmx *vmx, const struct vcpu_boot_state *boot)
+static void vmx_reset_protected_32(struct vcpu_vmx *vmx)
 {
-	struct kvm_vcpu *vcpu = &vmx->vcpu;
-
-	memcpy(vcpu->regs, boot->regs, sizeof(vcpu->regs));
 	SET_SEG(CS, GUEST_CS_SELECTOR_FLAT, 0, FLAT_LIMIT, VMX_AR_CODE32_FLAT);
 	SET_SEG(DS, GUEST_DS_SELECTOR_FLAT, 0, FLAT_LIMIT, VMX_AR_DATA32_FLAT);
 	SET_SEG(ES, GUEST_DS_SELECTOR_FLAT, 0, FLAT_LIMIT, VMX_AR_DATA32_FLAT);
 	SET_SEG(SS, GUEST_DS_SELECTOR_FLAT, 0, FLAT_LIMIT, VMX_AR_DATA32_FLAT);
 	SET_SEG(FS, GUEST_DS_SELECTOR_FLAT, 0, FLAT_LIMIT, VMX_AR_DATA32_FLAT);
 	SET_SEG(GS, GUEST_DS_SELECTOR_FLAT, 0, FLAT_LIMIT, VMX_AR_DATA32_FLAT);
-	SET_SEG(LDTR, 0, 0, 0, VMX_AR_UNUSABLE);
 	SET_SEG(TR, 0, 0, TSS_MIN_LIMIT, VMX_AR_TSS32_BUSY);
 	vmcs_writel(GUEST_GDTR_BASE, 0);
 	vmcs_write32(GUEST_GDTR_LIMIT, 0);
 	vmcs_writel(GUEST_IDTR_BASE, 0);
 	vmcs_write32(GUEST_IDTR_LIMIT, 0);
+	vmx_reset_cr0(vmx, X86_CR0_PE | X86_CR0_ET);
+}
+
+#define VMX_AR_CODE16_REAL 0x009b	/* P S code exec/read accessed, 16-bit */
+#define VMX_AR_DATA16_REAL 0x0093	/* P S data read/write accessed, 16-bit */
+#define REAL_MODE_SEG_LIMIT 0xffff	/* 64 KiB segments */
+#define REAL_MODE_SEG_SHIFT_BASE 4	/* base = selector << 4 */
+#define REAL_MODE_IVT_LIMIT 0x3ff	/* 256 four-byte vectors at 0 */
+#define RESET_GDT_LIMIT 0xffff
+#define RESET_TR_LIMIT 0xffff
+
+static void set_real_mode_seg(u32 sel_f, u32 base_f, u32 limit_f, u32 ar_f,
+			      u16 sel, u32 ar)
+{
+	set_seg(sel_f, base_f, limit_f, ar_f, sel,
+		(u64)sel << REAL_MODE_SEG_SHIFT_BASE, REAL_MODE_SEG_LIMIT, ar);
+}
+#define SET_REAL_MODE_SEG(seg, sel, ar)                                   \
+	set_real_mode_seg(GUEST_##seg##_SELECTOR, GUEST_##seg##_BASE,     \
+			  GUEST_##seg##_LIMIT, GUEST_##seg##_AR_BYTES, sel, ar)
+
+/*
+ * A flat image (loader/flat.h): real mode, the way a BIOS hands the CPU to
+ * a boot sector, without the BIOS.  CS and SS come from the loader, the
+ * other segments are 0, all with 64 KiB limits and base = selector << 4.
+ * The interrupt vector table is at 0 (IDTR base 0, limit 0x3ff, as a real
+ * mode program expects it); GDTR and TR are as after RESET (SDM Vol. 3A,
+ * "Processor State after Reset"), TR as a busy TSS for the VM-entry checks.
+ * The guest sees CR0 = ET only: a CPU leaves RESET with CD and NW set as
+ * well, which any BIOS clears before it boots something, and CD is
+ * guest-owned, so it would really run the guest uncached.  Unrestricted
+ * guest is what lets VM entry accept CR0.PE = 0 at all; the segments pass
+ * the checks as they are: present, accessed, DPL 0 (SDM Vol. 3C, "Checks
+ * on Guest Segment Registers").
+ */
+static void vmx_reset_real_mode(struct vcpu_vmx *vmx,
+				const struct vcpu_boot_state *boot)
+{
+	SET_REAL_MODE_SEG(CS, boot->real_cs, VMX_AR_CODE16_REAL);
+	SET_REAL_MODE_SEG(SS, boot->real_ss, VMX_AR_DATA16_REAL);
+	SET_REAL_MODE_SEG(DS, 0, VMX_AR_DATA16_REAL);
+	SET_REAL_MODE_SEG(ES, 0, VMX_AR_DATA16_REAL);
+	SET_REAL_MODE_SEG(FS, 0, VMX_AR_DATA16_REAL);
+	SET_REAL_MODE_SEG(GS, 0, VMX_AR_DATA16_REAL);
+	SET_SEG(TR, 0, 0, RESET_TR_LIMIT, VMX_AR_TSS32_BUSY);
+	vmcs_writel(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, RESET_GDT_LIMIT);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, REAL_MODE_IVT_LIMIT);
+	vmx_reset_cr0(vmx, X86_CR0_ET);
+}
+
+/*
+ * The guest state the loader asked for (@boot->mode); paging off, EFER 0,
+ * interrupts off and RFLAGS 0x2 in both modes.
+ */
+static void vmx_vcpu_reset(struct vcpu_vmx *vmx, const struct vcpu_boot_state *boot)
+{
+	struct kvm_vcpu *vcpu = &vmx->vcpu;
+
+	memcpy(vcpu->regs, boot->regs, sizeof(vcpu->regs));
+	if (boot->mode == VCPU_ENTRY_REAL_MODE)
+		vmx_reset_real_mode(vmx, boot);
+	else
+		vmx_reset_protected_32(vmx);
+	SET_SEG(LDTR, 0, 0, 0, VMX_AR_UNUSABLE);
 
 	vcpu->arch.efer = 0;
 	vcpu->arch.pat = PAT_POWER_ON;
 	vcpu->arch.xcr0 = 1;	/* x87 */
-	/* The guest sees PE|ET; VMX operation forces NE on (host-owned). */
-	vmcs_writel(GUEST_CR0, X86_CR0_PE | X86_CR0_ET | X86_CR0_NE);
-	vmcs_writel(CR0_READ_SHADOW, X86_CR0_PE | X86_CR0_ET);
 	vmcs_writel(GUEST_CR3, 0);
 	vmcs_writel(GUEST_CR4, vmcs_config.cr4_fixed0 | X86_CR4_VMXE);
 	vmcs_writel(CR4_READ_SHADOW, 0);
@@ -253,6 +331,20 @@ static int apply_break_guest_state(const char *spec)
 	return -EINVAL;
 }
 
+/* One line at vCPU creation: which APIC path this vCPU's guest gets. */
+static void vmx_report_apicv(struct kvm_vcpu *vcpu)
+{
+	if (kvm_vcpu_apicv_active(vcpu))
+		printk("tinyvmx: VM %d vCPU %d: APIC virtualization on (TPR shadow, "
+		       "APIC-access page, register virtualization, virtual-interrupt "
+		       "delivery%s)\n", vcpu->kvm->id, vcpu->vcpu_id,
+		       cpu_has_vmx_virtualize_x2apic_mode() ? ", x2APIC mode" : "");
+	else
+		printk("tinyvmx: VM %d vCPU %d: APIC virtualization off (%s): the "
+		       "local APIC is emulated\n", vcpu->kvm->id, vcpu->vcpu_id,
+		       vcpu->kvm->settings.apicv ? "not offered by this CPU" : "apicv=0");
+}
+
 static void *alloc_pages_zeroed(u64 npages, u64 *counter)
 {
 	void *p = alloc_pages_contig(npages, 1);
@@ -297,6 +389,8 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 	if (kvm->settings.enable_vpid)
 		vmx->vpid = allocate_vpid();
 
+	if (kvm_vcpu_apicv_active(vcpu) && vmx_alloc_apic_access_page(kvm))
+		goto fail;
 	if (alloc_loaded_vmcs(&vmx->vmcs01))
 		goto fail;
 	pages += 1 + (vmx->vmcs01.msr_bitmap ? 1 : 0);
@@ -307,6 +401,7 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 	vmx_vcpu_load(vcpu, 0);
 	init_vmcs(vmx);
 	vmx_vcpu_reset(vmx, boot);
+	vmx_refresh_apicv_mode(vcpu);
 	if (kvm->settings.break_guest_state &&
 	    apply_break_guest_state(kvm->settings.break_guest_state))
 		goto fail;
@@ -316,41 +411,64 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 		ept_sync_context(kvm);
 	vpid_sync_context(vmx->vpid);
 	vcpu->host_pages = pages;
+	vmx_report_apicv(vcpu);
 	return vcpu;
 fail:
 	printk("tinyvmx: cannot create vCPU %d\n", id);
 	return NULL;
 }
 
+/*
+ * MSRs the VMCS does not switch but the guest may use freely (KVM's "user
+ * return" MSRs).  The host never uses SYSCALL, SWAPGS or RDTSCP, so the
+ * guest's values stay live for as long as the vCPU is loaded; the host's
+ * are saved at load and put back in vmx_vcpu_put().
+ */
+static u64 *user_return_msr_slot(struct kvm_vcpu_arch *a, unsigned i)
+{
+	u64 *guest[NR_USER_RETURN_MSRS] = {
+		&a->msr_kernel_gs_base, &a->msr_star, &a->msr_lstar,
+		&a->msr_cstar, &a->msr_sfmask, &a->msr_tsc_aux,
+	};
+
+	return guest[i];
+}
+
+static const u32 user_return_msrs[NR_USER_RETURN_MSRS] = {
+	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_TSC_AUX,
+};
+
+/* TSC_AUX exists only with RDTSCP (the last entry). */
+static unsigned nr_user_return_msrs(void)
+{
+	return cpu_has_vmx_rdtscp() ? NR_USER_RETURN_MSRS :
+				      NR_USER_RETURN_MSRS - 1;
+}
+
 void vmx_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
-	struct kvm_vcpu_arch *a = &vcpu->arch;
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
 
 	vmx_vcpu_load_vmcs(vcpu, cpu);
-	/*
-	 * MSRs the VMCS does not switch but the guest may use freely
-	 * (KVM's "user return" MSRs).  The host never uses SYSCALL, SWAPGS or
-	 * RDTSCP, so the guest's values can stay live while it is loaded and
-	 * are saved back in vmx_vcpu_put().
-	 */
-	wrmsr(MSR_KERNEL_GS_BASE, a->msr_kernel_gs_base);
-	wrmsr(MSR_STAR, a->msr_star);
-	wrmsr(MSR_LSTAR, a->msr_lstar);
-	wrmsr(MSR_CSTAR, a->msr_cstar);
-	wrmsr(MSR_SYSCALL_MASK, a->msr_sfmask);
-	if (cpu_has_vmx_rdtscp())
-		wrmsr(MSR_TSC_AUX, a->msr_tsc_aux);
+	if (vmx->guest_user_return_msrs_loaded)
+		return;
+	for (unsigned i = 0; i < nr_user_return_msrs(); i++) {
+		vmx->host_user_return_msrs[i] = rdmsr(user_return_msrs[i]);
+		wrmsr(user_return_msrs[i], *user_return_msr_slot(&vcpu->arch, i));
+	}
+	vmx->guest_user_return_msrs_loaded = true;
 }
 
 void vmx_vcpu_put(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vcpu_arch *a = &vcpu->arch;
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
 
-	a->msr_kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	a->msr_star = rdmsr(MSR_STAR);
-	a->msr_lstar = rdmsr(MSR_LSTAR);
-	a->msr_cstar = rdmsr(MSR_CSTAR);
-	a->msr_sfmask = rdmsr(MSR_SYSCALL_MASK);
-	if (cpu_has_vmx_rdtscp())
-		a->msr_tsc_aux = rdmsr(MSR_TSC_AUX);
+	if (!vmx->guest_user_return_msrs_loaded)
+		return;
+	vmx->guest_user_return_msrs_loaded = false;
+	for (unsigned i = 0; i < nr_user_return_msrs(); i++) {
+		*user_return_msr_slot(&vcpu->arch, i) = rdmsr(user_return_msrs[i]);
+		wrmsr(user_return_msrs[i], vmx->host_user_return_msrs[i]);
+	}
 }

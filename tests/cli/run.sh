@@ -141,6 +141,41 @@ else
 	echo "SKIP modules: cannot assemble a guest ($(cat "$T/as.err" "$T/ld.err" 2>/dev/null | head -1))"
 fi
 
+# --real-mode-entry ADDR: a flat image, loaded at ADDR below 1 MiB, that
+# must end at or below the stack page at 0x9f000 (loader/flat.h).
+refused real-mode-missing-file "$T/nothere.bin: No such file or directory" \
+	run --real-mode-entry 0x7c00 "$T/nothere.bin"
+refused real-mode-empty-file "$T/empty.elf: empty file" \
+	run --real-mode-entry 0x7c00 "$T/empty.elf"
+refused real-mode-addr-1mib \
+	"$T/text.txt: --real-mode-entry: real-mode entry address 0x100000 is not below 1 MiB (0x100000)" \
+	run --real-mode-entry 0x100000 "$T/text.txt"
+refused real-mode-addr-junk "$T/text.txt: --real-mode-entry: real-mode entry address '7c00h': expected a number below 1 MiB" \
+	run --real-mode-entry=7c00h "$T/text.txt"
+head -c $((0x9f000 - 0x7c00 + 1)) /dev/zero > "$T/flat-too-big.bin"
+refused real-mode-too-big \
+	"$T/flat-too-big.bin: the 619521-byte image at 0x7c00 would end at 0x9f001: a real-mode image must end at or below 0x9f000" \
+	run --real-mode-entry 0x7c00 "$T/flat-too-big.bin"
+refused real-mode-in-stack-page "$T/text.txt: the 15-byte image at 0x9f000 would end at 0x9f00f" \
+	run --real-mode-entry 0x9f000 "$T/text.txt"
+refused real-mode-append "--real-mode-entry: a real-mode image has no command line and no modules (drop -append)" \
+	run --real-mode-entry 0x7c00 -append x "$T/text.txt"
+refused real-mode-initrd "(drop -initrd)" \
+	run -initrd "$T/text.txt" --real-mode-entry 0x7c00 "$T/text.txt"
+refused real-mode-module "(drop --module)" \
+	run --real-mode-entry 0x7c00 --module "$T/text.txt" "$T/text.txt"
+# Any non-empty file that fits will do (no multiboot header needed): the
+# run gets as far as the ISO, whose grub.cfg tells the hypervisor.
+head -c $((0x9f000 - 0x7c00)) /dev/zero > "$T/flat-max.bin"
+rm -f "$T/called"
+FAKE_MKRESCUE_FAIL=1 tvx run --keep "$T/keep-flat" --real-mode-entry 31744 "$T/flat-max.bin"
+cfg=$T/keep-flat/isoroot/boot/grub/grub.cfg
+expect_status real-mode-accepted 8 &&
+	expect_in real-mode-accepted "$T/called" "grub-mkrescue" &&
+	expect_in real-mode-accepted "$cfg" "'mem=128' 'real_mode_entry=0x7c00'" &&
+	expect_in real-mode-accepted "$cfg" "  module2 '/boot/guest.elf' '$T/flat-max.bin'" &&
+	pass real-mode-accepted
+
 refused unknown-option "unknown option '--frobnicate'" run --frobnicate "$T/text.txt"
 refused unknown-option-usage "usage: tinyvmx run" run --frobnicate "$T/text.txt"
 refused unknown-command "unknown command 'walk'" walk

@@ -115,6 +115,14 @@ static void check_registers(void)
 		       "x2APIC: a non-zero EOI write raises #GP");
 		report(rdmsr_safe(X2APIC_MSR(APIC_ICR2), &v) == 13,
 		       "x2APIC: ICR2 (0x831) does not exist: #GP");
+		/* SDM "x2APIC Register Availability": the MMIO page is gone,
+		 * the address is unassigned space (reads all ones). */
+		v = mmio_read32(XAPIC_BASE + APIC_LVR);
+		report(v == 0xffffffff, "x2APIC: the xAPIC page reads %#llx", v);
+	} else {
+		u8 b = *(volatile u8 *)(XAPIC_BASE + APIC_LVR);
+
+		report(b == (lvr & 0xff), "byte read of the version register: %#x", b);
 	}
 }
 

@@ -36,3 +36,30 @@ $(B)/guests/demo64.elf: $(B)/guests/demo.elf
 	$(call msg,OBJCOPY,$@)
 	$(Q)objcopy -O elf64-x86-64 $< $@
 guests: $(B)/guests/demo64.elf
+
+# Flat real-mode binaries (tinyvmx run --real-mode-entry ADDR FILE.bin):
+# 16-bit code linked at offset 0x7c00, which is IP for any ADDR whose low
+# 16 bits are 0x7c00 (loader/flat.h), written out as raw bytes.
+FLAT_GUEST_LINK_IP := 0x7c00
+FLAT_GUEST_SRCS := $(wildcard tests/guests/*_flat.S)
+FLAT_GUEST_BINS := $(patsubst %.S,$(B)/guests/%.bin,$(notdir $(FLAT_GUEST_SRCS)))
+
+$(B)/guests/%_flat.bin: tests/guests/%_flat.S
+	$(call msg,GUESTAS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $(@:.bin=.o)
+	$(Q)$(LD) -m elf_i386 -Ttext=$(FLAT_GUEST_LINK_IP) -e start --oformat binary \
+		-o $@ $(@:.bin=.o)
+
+guests: $(FLAT_GUEST_BINS)
+
+# The realmode guest links its 16-bit trampoline too.
+$(B)/guests/realmode16.o: tests/guests/realmode16.S include/tvx/abi.h
+	$(call msg,GUESTAS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(B)/guests/realmode.elf: $(B)/guests/realmode.o $(B)/guests/realmode16.o \
+			  $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
+	$(call msg,GUESTLD,$@)
+	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/guests/lib/guest.ld -o $@ \
+		$(B)/guests/realmode.o $(B)/guests/realmode16.o $(GUEST_LIB_OBJS)

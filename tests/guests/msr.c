@@ -15,8 +15,17 @@
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_TSC_ADJUST 0x3b
 #define TSC_ADJUST_STEP 0x100000000ull
+#define MSR_IA32_MTRRCAP 0xfe
 #define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_MTRR_PHYSBASE0 0x200
+#define MSR_MTRR_PHYSMASK0 0x201
+#define MSR_MTRR_PHYSBASE7 0x20e
+#define MSR_MTRR_PHYSBASE8 0x210	/* one pair beyond VCNT = 8 */
+#define MSR_MTRR_FIX64K_00000 0x250
+#define MSR_MTRR_FIX4K_C0000 0x268
+#define MSR_MTRR_FIX4K_F8000 0x26f
 #define MSR_IA32_CR_PAT 0x277
+#define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_EFER 0xc0000080
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
@@ -29,17 +38,49 @@
 #define EFER_LMA (1ull << 10)
 #define EFER_RESERVED_63 (1ull << 63)
 
-/* What vmx/msr.c reports: fast strings, BTS and PEBS unavailable. */
+/* What vmx/msr.c reports: fast strings (R/W), BTS and PEBS unavailable
+ * (R/O); the rest reads 0 and may not be set. */
 #define MISC_ENABLE_FAST_STRING (1ull << 0)
+#define MISC_ENABLE_EMON (1ull << 7)
 #define MISC_ENABLE_BTS_UNAVAIL (1ull << 11)
 #define MISC_ENABLE_PEBS_UNAVAIL (1ull << 12)
+#define MISC_ENABLE_MWAIT (1ull << 18)
+#define MISC_ENABLE_LIMIT_CPUID (1ull << 22)
+#define MISC_ENABLE_XD_DISABLE (1ull << 34)
 #define GUEST_MISC_ENABLE (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | \
 			   MISC_ENABLE_PEBS_UNAVAIL)
+
+/* MTRRs (SDM Vol. 3A, "Memory Type Range Registers (MTRRs)") */
+#define CPUID_1_EDX_MTRR (1u << 12)
+#define MTRRCAP_EXPECTED 0x508ull	/* VCNT 8, FIX, WC, no SMRR */
+#define MTRR_TYPE_UC 0ull
+#define MTRR_TYPE_WC 1ull
+#define MTRR_TYPE_RSVD2 2ull
+#define MTRR_TYPE_WT 4ull
+#define MTRR_TYPE_WB 6ull
+#define MTRR_TYPE_UC_MINUS 7ull	/* a PAT type only */
+#define MTRR_DEF_TYPE_FE (1ull << 10)
+#define MTRR_DEF_TYPE_E (1ull << 11)
+#define MTRR_DEF_TYPE_RSVD_9 (1ull << 9)
+#define MTRR_PHYSMASK_V (1ull << 11)
+#define MTRR_PHYSBASE_RSVD_8 (1ull << 8)
+#define FIXED_ALL_WB 0x0606060606060606ull
+#define FIXED_MIXED 0x0006040501060004ull	/* bytes 7..0: UC WB WT WP WC WB UC WT */
+#define FIXED_BYTE5_RSVD 0x0606030606060606ull	/* type 3 in byte 5 */
+#define RANGE_BASE 0x10000000ull	/* 256 MiB at 256 MiB */
+#define RANGE_SIZE 0x10000000ull
+#define PAGE_MASK_4K 0xfffull
+#define CPUID_EXT_MAX 0x80000000u
+#define CPUID_ADDR_SIZES 0x80000008u
+#define DEFAULT_MAXPHYADDR 36
 
 /* SDM "IA32_PAT MSR": the power-on value WB, WT, UC-, UC repeated. */
 #define PAT_POWER_ON 0x0007040600070406ull
 #define PAT_ALL_WB 0x0606060606060606ull
 #define PAT_RESERVED_TYPE_2 0x0007040600070402ull
+#define PAT_RESERVED_TYPE_3 0x0307040600070406ull	/* in the top entry */
+#define PAT_RESERVED_TYPE_8 0x0007040608070406ull
+#define PAT_ALL_UC_MINUS 0x0707070707070707ull
 
 #define TSC_WRITE_VALUE (1ull << 40)
 #define TSC_WRITE_SLACK 100000000ull	/* instructions between write and read */
@@ -91,6 +132,17 @@ static void check_pass_through(void)
 
 static void check_misc_enable(void)
 {
+	static const struct {
+		u64 flip;
+		const char *what;
+	} ro[] = {
+		{ MISC_ENABLE_BTS_UNAVAIL, "clearing BTS unavailable (R/O)" },
+		{ MISC_ENABLE_PEBS_UNAVAIL, "clearing PEBS unavailable (R/O)" },
+		{ MISC_ENABLE_EMON, "setting perfmon available (R/O)" },
+		{ MISC_ENABLE_MWAIT, "setting MONITOR FSM (no MONITOR)" },
+		{ MISC_ENABLE_LIMIT_CPUID, "setting limit CPUID maxval" },
+		{ MISC_ENABLE_XD_DISABLE, "setting XD bit disable" },
+	};
 	long r0, r1;
 	u64 v = 0;
 	int f;
@@ -103,8 +155,134 @@ static void check_misc_enable(void)
 	report(r1 == r0 + 1, "IA32_MISC_ENABLE is emulated: MSR_READ %ld -> %ld", r0, r1);
 	report(wrmsr_safe(MSR_IA32_MISC_ENABLE, GUEST_MISC_ENABLE) < 0,
 	       "writing IA32_MISC_ENABLE's own value is accepted");
+
+	/* fast strings is the one writable bit */
+	f = wrmsr_safe(MSR_IA32_MISC_ENABLE, GUEST_MISC_ENABLE & ~MISC_ENABLE_FAST_STRING);
+	rdmsr_safe(MSR_IA32_MISC_ENABLE, &v);
+	report(f < 0 && v == (GUEST_MISC_ENABLE & ~MISC_ENABLE_FAST_STRING),
+	       "IA32_MISC_ENABLE fast strings clears (%#llx)", v);
+	f = wrmsr_safe(MSR_IA32_MISC_ENABLE, GUEST_MISC_ENABLE);
+	rdmsr_safe(MSR_IA32_MISC_ENABLE, &v);
+	report(f < 0 && v == GUEST_MISC_ENABLE, "IA32_MISC_ENABLE fast strings sets again (%#llx)",
+	       v);
+
+	for (unsigned i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		f = wrmsr_safe(MSR_IA32_MISC_ENABLE, GUEST_MISC_ENABLE ^ ro[i].flip);
+		report(f == GP_VECTOR, "IA32_MISC_ENABLE %s raises #GP (%d)", ro[i].what, f);
+	}
 	f = wrmsr_safe(MSR_IA32_MISC_ENABLE, 0);
-	report(f == GP_VECTOR, "writing another IA32_MISC_ENABLE value raises #GP (%d)", f);
+	report(f == GP_VECTOR, "writing 0 to IA32_MISC_ENABLE raises #GP (%d)", f);
+	rdmsr_safe(MSR_IA32_MISC_ENABLE, &v);
+	report(v == GUEST_MISC_ENABLE, "IA32_MISC_ENABLE unchanged by the faulting writes (%#llx)",
+	       v);
+}
+
+static unsigned guest_maxphyaddr(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(CPUID_EXT_MAX, 0, &a, &b, &c, &d);
+	if (a < CPUID_ADDR_SIZES)
+		return DEFAULT_MAXPHYADDR;
+	cpuid(CPUID_ADDR_SIZES, 0, &a, &b, &c, &d);
+	return a & 0xff;
+}
+
+/* A write that must raise #GP and leave @msr as it was. */
+static void expect_gp(u32 msr, u64 val, const char *what)
+{
+	u64 before = 0, after = ~0ull;
+	int f;
+
+	rdmsr_safe(msr, &before);
+	f = wrmsr_safe(msr, val);
+	rdmsr_safe(msr, &after);
+	report(f == GP_VECTOR && fault_error_code == 0 && after == before,
+	       "%s raises #GP(0) (vector %d, %#llx stays %#llx)", what, f, before, after);
+}
+
+/* A write that must be accepted and read back. */
+static void expect_rw(u32 msr, u64 val, const char *what)
+{
+	u64 v = ~val;
+	int f = wrmsr_safe(msr, val);
+
+	rdmsr_safe(msr, &v);
+	report(f < 0 && v == val, "%s reads back (%#llx)", what, v);
+}
+
+static void check_mtrr(void)
+{
+	u32 a, b, c, d;
+	unsigned maxphy = guest_maxphyaddr();
+	u64 phys_mask = ((1ull << maxphy) - 1) & ~PAGE_MASK_4K;
+	u64 v = ~0ull;
+	int f;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	report(d & CPUID_1_EDX_MTRR, "CPUID.1:EDX.MTRR is set (%#x)", d);
+
+	/* IA32_MTRRCAP: read-only */
+	f = rdmsr_safe(MSR_IA32_MTRRCAP, &v);
+	report(f < 0 && v == MTRRCAP_EXPECTED,
+	       "IA32_MTRRCAP reads %#llx (VCNT 8, FIX, WC, no SMRR)", v);
+	f = wrmsr_safe(MSR_IA32_MTRRCAP, v);
+	report(f == GP_VECTOR, "writing IA32_MTRRCAP raises #GP (%d)", f);
+
+	/* power-on: everything 0, MTRRs disabled */
+	rdmsr_safe(MSR_MTRR_DEF_TYPE, &v);
+	report(v == 0, "IA32_MTRR_DEF_TYPE is 0 at power-on (%#llx)", v);
+	v = ~0ull;
+	rdmsr_safe(MSR_MTRR_FIX4K_F8000, &v);
+	report(v == 0, "IA32_MTRR_FIX4K_F8000 is 0 at power-on (%#llx)", v);
+	v = ~0ull;
+	rdmsr_safe(MSR_MTRR_PHYSBASE7 + 1, &v);
+	report(v == 0, "IA32_MTRR_PHYSMASK7 is 0 at power-on (%#llx)", v);
+
+	/* IA32_MTRR_DEF_TYPE */
+	expect_rw(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_E | MTRR_DEF_TYPE_FE | MTRR_TYPE_WB,
+		  "IA32_MTRR_DEF_TYPE E|FE|WB");
+	expect_gp(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_E | MTRR_TYPE_RSVD2,
+		  "IA32_MTRR_DEF_TYPE with reserved type 2");
+	expect_gp(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_E | MTRR_TYPE_UC_MINUS,
+		  "IA32_MTRR_DEF_TYPE with PAT-only type 7");
+	expect_gp(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_E | MTRR_DEF_TYPE_RSVD_9 | MTRR_TYPE_WB,
+		  "IA32_MTRR_DEF_TYPE with reserved bit 9");
+
+	/* fixed ranges: each byte a valid type */
+	expect_rw(MSR_MTRR_FIX64K_00000, FIXED_ALL_WB, "IA32_MTRR_FIX64K_00000 all WB");
+	expect_rw(MSR_MTRR_FIX4K_C0000, FIXED_MIXED, "IA32_MTRR_FIX4K_C0000 mixed types");
+	rdmsr_safe(MSR_MTRR_FIX64K_00000, &v);
+	report(v == FIXED_ALL_WB, "IA32_MTRR_FIX64K_00000 kept its value (%#llx)", v);
+	expect_gp(MSR_MTRR_FIX4K_C0000, FIXED_BYTE5_RSVD,
+		  "IA32_MTRR_FIX4K_C0000 with reserved type 3 in byte 5");
+
+	/* a variable range: 256 MiB at 256 MiB, write-combining */
+	expect_rw(MSR_MTRR_PHYSBASE0, RANGE_BASE | MTRR_TYPE_WC, "IA32_MTRR_PHYSBASE0");
+	expect_rw(MSR_MTRR_PHYSMASK0, (phys_mask & ~(RANGE_SIZE - 1)) | MTRR_PHYSMASK_V,
+		  "IA32_MTRR_PHYSMASK0 (valid)");
+	expect_rw(MSR_MTRR_PHYSBASE7, RANGE_BASE | MTRR_TYPE_WT, "IA32_MTRR_PHYSBASE7");
+	rdmsr_safe(MSR_MTRR_PHYSBASE0, &v);
+	report(v == (RANGE_BASE | MTRR_TYPE_WC), "IA32_MTRR_PHYSBASE0 kept its value (%#llx)", v);
+	expect_gp(MSR_MTRR_PHYSBASE0, RANGE_BASE | MTRR_TYPE_UC_MINUS,
+		  "IA32_MTRR_PHYSBASE0 with PAT-only type 7");
+	expect_gp(MSR_MTRR_PHYSBASE0, RANGE_BASE | MTRR_PHYSBASE_RSVD_8 | MTRR_TYPE_WB,
+		  "IA32_MTRR_PHYSBASE0 with reserved bit 8");
+	if (maxphy < 64)
+		expect_gp(MSR_MTRR_PHYSBASE0, (1ull << maxphy) | MTRR_TYPE_WB,
+			  "IA32_MTRR_PHYSBASE0 with the bit at MAXPHYADDR");
+	expect_gp(MSR_MTRR_PHYSMASK0, (phys_mask & ~(RANGE_SIZE - 1)) | MTRR_PHYSMASK_V | 1,
+		  "IA32_MTRR_PHYSMASK0 with reserved bit 0");
+	f = wrmsr_safe(MSR_MTRR_PHYSBASE8, MTRR_TYPE_WB);
+	report(f == GP_VECTOR, "IA32_MTRR_PHYSBASE8 (beyond VCNT) raises #GP (%d)", f);
+
+	/* back to power-on */
+	wrmsr_safe(MSR_MTRR_PHYSBASE0, 0);
+	wrmsr_safe(MSR_MTRR_PHYSMASK0, 0);
+	wrmsr_safe(MSR_MTRR_PHYSBASE7, 0);
+	wrmsr_safe(MSR_MTRR_FIX64K_00000, 0);
+	wrmsr_safe(MSR_MTRR_FIX4K_C0000, 0);
+	wrmsr_safe(MSR_MTRR_DEF_TYPE, MTRR_TYPE_UC);
 }
 
 static void check_unknown(void)
@@ -167,8 +345,11 @@ static void check_pat(void)
 	f = wrmsr_safe(MSR_IA32_CR_PAT, PAT_ALL_WB);
 	rdmsr_safe(MSR_IA32_CR_PAT, &v);
 	report(f < 0 && v == PAT_ALL_WB, "IA32_PAT write reads back (%#llx)", v);
-	f = wrmsr_safe(MSR_IA32_CR_PAT, PAT_RESERVED_TYPE_2);
-	report(f == GP_VECTOR, "IA32_PAT with reserved memory type 2 raises #GP (%d)", f);
+	expect_gp(MSR_IA32_CR_PAT, PAT_RESERVED_TYPE_2, "IA32_PAT with reserved memory type 2");
+	expect_gp(MSR_IA32_CR_PAT, PAT_RESERVED_TYPE_3,
+		  "IA32_PAT with reserved memory type 3 in PA7");
+	expect_gp(MSR_IA32_CR_PAT, PAT_RESERVED_TYPE_8, "IA32_PAT with memory type 8 in PA3");
+	expect_rw(MSR_IA32_CR_PAT, PAT_ALL_UC_MINUS, "IA32_PAT all UC-");
 	wrmsr_safe(MSR_IA32_CR_PAT, PAT_POWER_ON);
 }
 
@@ -217,6 +398,7 @@ int guest_main(u32 magic, struct multiboot_info *mbi)
 {
 	check_pass_through();
 	check_misc_enable();
+	check_mtrr();
 	check_unknown();
 	check_efer();
 	check_pat();

@@ -48,6 +48,9 @@
 #define CPUID_7_EBX_SMEP	BIT(7)
 #define CPUID_7_ECX_RDPID	BIT(22)
 #define CPUID_D_1_EAX_XSAVEOPT	BIT(0)
+#define CPUID_1_EDX_PAT		BIT(16)
+#define XSAVE_COMPONENT_AVX	2u
+#define XSAVE_COMPONENT_PT	8u	/* processor trace, a supervisor state */
 #define CPUID_80000001_EDX_NX	BIT(20)
 #define CPUID_80000001_EDX_LM	BIT(29)
 
@@ -107,7 +110,6 @@ static void test_leaf1_hides_unvirtualised_features(void **state)
 	assert_false(r.ecx & CPUID_1_ECX_VMX_);
 	assert_false(r.ecx & CPUID_1_ECX_SMX);
 	assert_false(r.ecx & CPUID_1_ECX_MONITOR);
-	assert_false(r.edx & CPUID_1_EDX_MTRR);
 	assert_false(r.edx & CPUID_1_EDX_MCA);
 	assert_false(r.edx & CPUID_1_EDX_MCE);
 	assert_false(r.edx & CPUID_1_EDX_HTT);
@@ -123,12 +125,12 @@ static void test_leaf1_hides_unvirtualised_features(void **state)
 	assert_int_equal(r.eax, all_ones.eax);
 
 	/* A host without the hypervisor bit gets it too; nothing is
-	 * invented from a zero answer except that, the emulated APIC
-	 * features and the EBX fields. */
+	 * invented from a zero answer except that, the emulated APIC and
+	 * MTRR features and the EBX fields. */
 	r = adjust(LEAF_BASIC_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
 	assert_int_equal(r.ecx, CPUID_1_ECX_HYPERVISOR_ | CPUID_1_ECX_X2APIC |
 				CPUID_1_ECX_TSC_DEADLINE);
-	assert_int_equal(r.edx, CPUID_1_EDX_APIC);
+	assert_int_equal(r.edx, CPUID_1_EDX_APIC | CPUID_1_EDX_MTRR);
 	assert_int_equal(r.eax, 0);
 }
 
@@ -150,6 +152,35 @@ static void test_leaf1_osxsave_follows_guest(void **state)
 	v.guest_osxsave = false;
 	r = adjust(LEAF_BASIC_FEATURES, 0, &v, (struct cpuid_regs){ 0 });
 	assert_false(r.ecx & CPUID_1_ECX_OSXSAVE_);
+}
+
+/*
+ * The memory-type and performance-monitoring bits agree with the MSRs:
+ * MTRRs are a register model of their own (offered whatever the host
+ * has), PAT is the host's (the VMCS switches IA32_PAT), and nothing built
+ * on the debug store or the PMU is shown (IA32_MISC_ENABLE reports BTS and
+ * PEBS unavailable, IA32_PERF_CAPABILITIES and IA32_DS_AREA #GP).
+ */
+static void test_leaf1_memory_type_and_pmu_bits(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_ones);
+
+	assert_true(r.edx & CPUID_1_EDX_MTRR);
+	assert_true(r.edx & CPUID_1_EDX_PAT);
+	assert_false(r.edx & CPUID_1_EDX_DS);
+	assert_false(r.ecx & CPUID_1_ECX_DTES64);
+	assert_false(r.ecx & CPUID_1_ECX_DS_CPL);
+	assert_false(r.ecx & CPUID_1_ECX_PDCM);
+	/* exactly these ECX bits go (and OSXSAVE, the guest's CR4 here) */
+	assert_int_equal(r.ecx, ~(CPUID_1_ECX_DTES64 | CPUID_1_ECX_MONITOR |
+				  CPUID_1_ECX_DS_CPL | CPUID_1_ECX_VMX_ |
+				  CPUID_1_ECX_SMX | CPUID_1_ECX_EST |
+				  CPUID_1_ECX_TM2 | CPUID_1_ECX_PDCM |
+				  CPUID_1_ECX_OSXSAVE_));
+	r = adjust(LEAF_BASIC_FEATURES, 0, &v, all_zeros);
+	assert_true(r.edx & CPUID_1_EDX_MTRR);
+	assert_false(r.edx & CPUID_1_EDX_PAT);
 }
 
 static void test_leaf1_ebx_apic_id_and_count(void **state)
@@ -214,15 +245,19 @@ static void test_leaf7_hides_sgx_waitpkg_and_invpcid(void **state)
 	assert_false(r.ebx & CPUID_7_EBX_INVPCID);
 	assert_false(r.ecx & CPUID_7_ECX_WAITPKG);
 	assert_false(r.ecx & CPUID_7_ECX_SGX_LC);
+	/* no speculation-control or CET MSRs behind them */
+	assert_false(r.ecx & CPUID_7_ECX_CET_SS);
+	assert_false(r.edx & (CPUID_7_EDX_SPEC_CTRL | CPUID_7_EDX_ARCH_CAPABILITIES |
+			      CPUID_7_EDX_CET_IBT | CPUID_7_EDX_SPEC_CTRL_SSBD));
 	assert_true(r.ebx & CPUID_7_EBX_FSGSBASE);
 	assert_true(r.ebx & CPUID_7_EBX_SMEP);
 	assert_int_equal(r.eax, all_ones.eax);
-	assert_int_equal(r.edx, all_ones.edx);
 	/* Exactly those bits, nothing else. */
+	assert_int_equal(r.edx, ~CPUID_7_EDX_NO_MSR);
 	assert_int_equal(r.ebx, ~(CPUID_7_EBX_SGX | CPUID_7_EBX_INVPCID));
 	/* (RDPID too: v.rdtscp is false, and RDPID needs "enable RDTSCP") */
 	assert_int_equal(r.ecx, ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_SGX_LC |
-				  CPUID_7_ECX_RDPID));
+				  CPUID_7_ECX_RDPID | CPUID_7_ECX_NO_MSR));
 
 	/* INVPCID is shown when the secondary control is on ... */
 	v.invpcid = true;
@@ -238,9 +273,25 @@ static void test_leaf7_hides_sgx_waitpkg_and_invpcid(void **state)
 static void test_leaf7_other_subleaves_pass_through(void **state)
 {
 	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
-	struct cpuid_regs r = adjust(LEAF_EXT_FEATURES, 1, &v, all_ones);
+	struct cpuid_regs r = adjust(LEAF_EXT_FEATURES, 2, &v, all_ones);
 
 	assert_regs_equal(&r, &all_ones);
+}
+
+/* Sub-leaf 1 passes through but for the architectural PMU extension
+ * (leaf 0x23): there is no PMU. */
+static void test_leaf7_1_hides_perfmon_ext(void **state)
+{
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r = adjust(LEAF_EXT_FEATURES, 1, &v, all_ones);
+
+	assert_int_equal(r.eax, ~CPUID_7_1_EAX_ARCH_PERFMON_EXT);
+	assert_int_equal(r.ebx, all_ones.ebx);
+	assert_int_equal(r.ecx, all_ones.ecx);
+	assert_int_equal(r.edx, all_ones.edx);
+	r = adjust(LEAF_EXT_FEATURES, 1, &v, pattern);
+	assert_int_equal(r.eax, pattern.eax & ~CPUID_7_1_EAX_ARCH_PERFMON_EXT);
+	assert_int_equal(r.ebx, pattern.ebx);
 }
 
 /* ---- leaf 0xD ----------------------------------------------------------- */
@@ -252,11 +303,100 @@ static void test_xsave_leaf_hides_xsaves(void **state)
 				     all_ones);
 
 	assert_false(r.eax & CPUID_D_1_EAX_XSAVES);
+	assert_false(r.eax & CPUID_D_1_EAX_XFD);
 	assert_true(r.eax & CPUID_D_1_EAX_XSAVEOPT);
-	assert_int_equal(r.eax, ~CPUID_D_1_EAX_XSAVES);
+	assert_int_equal(r.eax, ~(CPUID_D_1_EAX_XSAVES | CPUID_D_1_EAX_XFD));
+	/* EBX (the size for XCR0 | IA32_XSS) is the host's; no IA32_XSS
+	 * bits are offered without XSAVES. */
+	assert_int_equal(r.ebx, all_ones.ebx);
+	assert_int_equal(r.ecx, 0);
+	assert_int_equal(r.edx, 0);
 	/* Subleaf 0 (XCR0 components and sizes) is the host's. */
 	r = adjust(LEAF_XSAVE, 0, &v, pattern);
 	assert_regs_equal(&r, &pattern);
+	r = adjust(LEAF_XSAVE, 0, &v, all_ones);
+	assert_regs_equal(&r, &all_ones);
+}
+
+/* Sub-leaves 2 and up: user components pass through, supervisor ones
+ * (ECX[0] = 1, managed only by XSAVES) read as unsupported. */
+static void test_xsave_component_subleaves(void **state)
+{
+	static const struct cpuid_regs avx = { 256, 576, 0, 0 };
+	static const struct cpuid_regs pt = { 128, 0, 1, 0 };
+	const struct cpuid_guest_view v = { .vcpu_id = 0, .nr_vcpus = 1 };
+	struct cpuid_regs r;
+
+	r = adjust(LEAF_XSAVE, XSAVE_COMPONENT_AVX, &v, avx);
+	assert_regs_equal(&r, &avx);
+	r = adjust(LEAF_XSAVE, XSAVE_COMPONENT_PT, &v, pt);
+	assert_regs_zero(&r);
+	r = adjust(LEAF_XSAVE, XSAVE_COMPONENT_PT, &v, all_ones);
+	assert_regs_zero(&r);
+	/* a user component with ECX[1] (64-byte alignment) stays */
+	r = adjust(LEAF_XSAVE, XSAVE_COMPONENT_AVX, &v,
+		   (struct cpuid_regs){ 64, 1088, 2, 0 });
+	assert_int_equal(r.ecx, 2);
+	assert_int_equal(r.eax, 64);
+}
+
+/* ---- XSETBV ------------------------------------------------------------- */
+
+#define SUPPORTED_AVX512	0x2e7ull	/* x87 SSE AVX AVX-512 PKRU */
+#define SUPPORTED_MPX_AMX	0x6001full	/* x87 SSE AVX MPX AMX */
+
+static void test_xcr0_valid(void **state)
+{
+	/* what guests write */
+	assert_true(kvm_xcr0_valid(XFEATURE_MASK_FP, SUPPORTED_AVX512));
+	assert_true(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE,
+				   SUPPORTED_AVX512));
+	assert_true(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE |
+				   XFEATURE_MASK_YMM, SUPPORTED_AVX512));
+	assert_true(kvm_xcr0_valid(SUPPORTED_AVX512, SUPPORTED_AVX512));
+	assert_true(kvm_xcr0_valid(SUPPORTED_MPX_AMX, SUPPORTED_MPX_AMX));
+	/* x87 may not be cleared */
+	assert_false(kvm_xcr0_valid(0, SUPPORTED_AVX512));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_SSE, SUPPORTED_AVX512));
+	assert_false(kvm_xcr0_valid(SUPPORTED_AVX512 & ~XFEATURE_MASK_FP,
+				    SUPPORTED_AVX512));
+	/* AVX without SSE */
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_YMM,
+				    SUPPORTED_AVX512));
+	/* unsupported components, reserved bit 63 */
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_BNDREGS |
+				    XFEATURE_MASK_BNDCSR, SUPPORTED_AVX512));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | BIT_ULL(63),
+				    SUPPORTED_AVX512));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE |
+				    XFEATURE_MASK_YMM,
+				    XFEATURE_MASK_FP | XFEATURE_MASK_SSE));
+	/* MPX: both or neither */
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_BNDREGS,
+				    SUPPORTED_MPX_AMX));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_BNDCSR,
+				    SUPPORTED_MPX_AMX));
+	assert_true(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_BNDREGS |
+				   XFEATURE_MASK_BNDCSR, SUPPORTED_MPX_AMX));
+	/* AVX-512: all three, and only with AVX */
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE |
+				    XFEATURE_MASK_YMM | XFEATURE_MASK_OPMASK,
+				    SUPPORTED_AVX512));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE |
+				    XFEATURE_MASK_YMM | XFEATURE_MASK_OPMASK |
+				    XFEATURE_MASK_ZMM_Hi256, SUPPORTED_AVX512));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE |
+				    XFEATURE_MASK_AVX512, SUPPORTED_AVX512));
+	assert_true(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_SSE |
+				   XFEATURE_MASK_YMM | XFEATURE_MASK_AVX512,
+				   SUPPORTED_AVX512));
+	/* AMX: both tile components */
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_XTILE_CFG,
+				    SUPPORTED_MPX_AMX));
+	assert_false(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_XTILE_DATA,
+				    SUPPORTED_MPX_AMX));
+	assert_true(kvm_xcr0_valid(XFEATURE_MASK_FP | XFEATURE_MASK_XTILE,
+				   SUPPORTED_MPX_AMX));
 }
 
 /* ---- leaf 0x80000001 ---------------------------------------------------- */
@@ -396,12 +536,16 @@ int main(void)
 		cmocka_unit_test(test_leaf1_hides_unvirtualised_features),
 		cmocka_unit_test(test_leaf1_offers_the_emulated_apic),
 		cmocka_unit_test(test_leaf1_osxsave_follows_guest),
+		cmocka_unit_test(test_leaf1_memory_type_and_pmu_bits),
 		cmocka_unit_test(test_leaf1_ebx_apic_id_and_count),
 		cmocka_unit_test(test_zeroed_leaves),
 		cmocka_unit_test(test_leaf7_hides_sgx_waitpkg_and_invpcid),
 		cmocka_unit_test(test_leaf7_other_subleaves_pass_through),
+		cmocka_unit_test(test_leaf7_1_hides_perfmon_ext),
 		cmocka_unit_test(test_leaf7_rdpid_follows_rdtscp),
 		cmocka_unit_test(test_xsave_leaf_hides_xsaves),
+		cmocka_unit_test(test_xsave_component_subleaves),
+		cmocka_unit_test(test_xcr0_valid),
 		cmocka_unit_test(test_ext_leaf_rdtscp_follows_control),
 		cmocka_unit_test(test_hypervisor_signature),
 		cmocka_unit_test(test_other_hypervisor_leaves_are_zero),

@@ -135,15 +135,11 @@ static void test_features_on_keep_negotiated_controls(void **state)
 	load_cpu(&cpu_bochs_tigerlake);
 	c = controls_for(SW_FEATURES_ON);
 
-	/* Primary: vmcs_config minus the TPR shadow, plus CR8 exiting
-	 * (the only change when nothing is switched off). */
+	/* Primary: vmcs_config as negotiated, the TPR shadow included (apicv
+	 * is on) and so no CR8 exiting. */
 	assert_config_has(vmcs_config.cpu_based_exec_ctrl, CPU_BASED_TPR_SHADOW);
-	assert_int_equal(c.exec,
-			 (vmcs_config.cpu_based_exec_ctrl &
-			  ~CPU_BASED_TPR_SHADOW) |
-			 CPU_BASED_CR8_LOAD_EXITING |
-			 CPU_BASED_CR8_STORE_EXITING);
-	/* Pin: unchanged. */
+	assert_int_equal(c.exec, vmcs_config.cpu_based_exec_ctrl);
+	/* Pin: unchanged (tigerlake has no posted interrupts to drop). */
 	assert_int_equal(c.pin, vmcs_config.pin_based_exec_ctrl);
 	/* Secondary: never more than negotiated, the switched features
 	 * kept. */
@@ -152,12 +148,14 @@ static void test_features_on_keep_negotiated_controls(void **state)
 			  SECONDARY_EXEC_ENABLE_EPT |
 			  SECONDARY_EXEC_UNRESTRICTED_GUEST |
 			  SECONDARY_EXEC_ENABLE_VPID);
-	/* No TPR shadow (no local APIC yet), so none of the APIC
-	 * virtualisation that depends on it (SDM "Checks on VM-Execution
-	 * Control Fields"), even with apicv on. */
-	assert_int_equal(c.secondary & (SECONDARY_EXEC_APIC_REGISTER_VIRT |
-					SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY |
-					SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE), 0);
+	/* APIC virtualization for a vCPU in xAPIC mode: APIC-access
+	 * virtualization, not x2APIC-mode virtualization (the two exclude
+	 * each other; vmx_refresh_apicv_mode() switches when the guest
+	 * changes mode). */
+	assert_config_has(c.secondary, SECONDARY_EXEC_APIC_REGISTER_VIRT |
+				       SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY |
+				       SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES);
+	assert_false(c.secondary & SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);
 	/* What tinyvmx relies on stays: RDTSCP, INVPCID and WBINVD exiting
 	 * are negotiated on tigerlake and not touched by any switch. */
 	assert_config_has(vmcs_config.cpu_based_2nd_exec_ctrl,
@@ -168,11 +166,6 @@ static void test_features_on_keep_negotiated_controls(void **state)
 			  SECONDARY_EXEC_ENABLE_RDTSCP |
 			  SECONDARY_EXEC_ENABLE_INVPCID |
 			  SECONDARY_EXEC_WBINVD_EXITING);
-	/* No local APIC is emulated: no APIC-access page, no x2APIC
-	 * virtualization. */
-	assert_int_equal(c.secondary & (SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES |
-					SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE),
-			 0);
 }
 
 static void test_controls_do_not_change_vmcs_config(void **state)
@@ -246,15 +239,21 @@ static void test_no_tpr_shadow_means_cr8_exiting(void **state)
 	const u32 cr8 = CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING;
 
 	/* The CPU offers a TPR shadow and setup_vmcs_config() took it (and
-	 * dropped CR8 exiting), but no vCPU has a local APIC to back it. */
+	 * dropped CR8 exiting); a vCPU uses it exactly when apicv is on,
+	 * otherwise CR8 exits to the emulated APIC's TPR. */
 	load_cpu(&cpu_bochs_tigerlake);
 	assert_config_has(vmcs_config.cpu_based_exec_ctrl, CPU_BASED_TPR_SHADOW);
 	assert_int_equal(vmcs_config.cpu_based_exec_ctrl & cr8, 0);
 	for (unsigned mask = 0; mask < SW_ALL_COMBINATIONS; mask++) {
 		struct controls c = controls_for(mask);
 
-		assert_false(c.exec & CPU_BASED_TPR_SHADOW);
-		assert_config_has(c.exec, cr8);
+		if (mask & BIT(SW_APICV)) {
+			assert_true(c.exec & CPU_BASED_TPR_SHADOW);
+			assert_int_equal(c.exec & cr8, 0);
+		} else {
+			assert_false(c.exec & CPU_BASED_TPR_SHADOW);
+			assert_config_has(c.exec, cr8);
+		}
 	}
 }
 
@@ -294,7 +293,9 @@ static void test_apicv_off(void **state)
 {
 	const struct vmx_msrs m = cpu_tigerlake_with_posted_intr();
 	const u32 apic_virt = SECONDARY_EXEC_APIC_REGISTER_VIRT |
-			      SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY;
+			      SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY |
+			      SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES;
+	const u32 cr8 = CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING;
 	struct controls on, off;
 
 	load_cpu(&m);
@@ -303,14 +304,38 @@ static void test_apicv_off(void **state)
 	assert_config_has(vmcs_config.cpu_based_2nd_exec_ctrl, apic_virt);
 	on = controls_for(SW_FEATURES_ON);
 	off = controls_for(SW_FEATURES_ON & ~BIT(SW_APICV));
-	/* Without a TPR shadow the APIC virtualisation bits and posted
-	 * interrupts are off whatever the switch says ... */
+	/* Posted interrupts are never used, even when offered: nothing posts
+	 * from another CPU (kvm_vcpu_apicv_active()). */
 	assert_false(on.pin & PIN_BASED_POSTED_INTR);
-	assert_int_equal(on.secondary & apic_virt, 0);
-	/* ... and switching apicv off changes nothing else. */
 	assert_int_equal(off.pin, on.pin);
-	assert_int_equal(off.secondary, on.secondary);
-	assert_int_equal(off.exec, on.exec);
+	/* apicv on: TPR shadow and the APIC virtualization controls ... */
+	assert_true(on.exec & CPU_BASED_TPR_SHADOW);
+	assert_config_has(on.secondary, apic_virt);
+	/* ... off: all of them gone, CR8 exits instead, nothing else moves. */
+	assert_int_equal(off.exec, (on.exec & ~CPU_BASED_TPR_SHADOW) | cr8);
+	assert_int_equal(off.secondary, on.secondary & ~apic_virt);
+}
+
+static void test_apicv_needs_every_control(void **state)
+{
+	struct vmx_msrs m = cpu_bochs_tigerlake;
+	struct kvm_settings s = settings_from_mask(SW_FEATURES_ON);
+
+	/* Without virtual-interrupt delivery the CPU could not deliver what
+	 * the model puts in IRR: the whole of APICv is off, TPR shadow
+	 * included. */
+	m.procbased2 &= ~((u64)SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY << 32);
+	load_cpu(&m);
+	assert_false(kvm_vcpu_apicv_active(&make_vcpu(&s)->vcpu));
+	assert_false(vmx_exec_control(&test_vmx) & CPU_BASED_TPR_SHADOW);
+	assert_false(vmx_secondary_exec_control(&test_vmx) &
+		     (SECONDARY_EXEC_APIC_REGISTER_VIRT |
+		      SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES));
+
+	load_cpu(&cpu_bochs_tigerlake);
+	assert_true(kvm_vcpu_apicv_active(&make_vcpu(&s)->vcpu));
+	s.apicv = false;
+	assert_false(kvm_vcpu_apicv_active(&make_vcpu(&s)->vcpu));
 }
 
 static void test_vpid_zero_runs_without_vpid(void **state)
@@ -360,10 +385,14 @@ static void check_all_combinations(void)
 	const u32 pin_switched = PIN_BASED_VIRTUAL_NMIS |
 				 PIN_BASED_VMX_PREEMPTION_TIMER |
 				 PIN_BASED_POSTED_INTR;
+	const u32 apicv_2nd = SECONDARY_EXEC_APIC_REGISTER_VIRT |
+			      SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY |
+			      SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES;
 
 	for (unsigned mask = 0; mask < SW_ALL_COMBINATIONS; mask++) {
 		struct kvm_settings s = settings_from_mask(mask);
 		struct controls c = controls_for(mask);
+		bool apicv;
 		u32 want;
 
 		/* Primary. */
@@ -385,9 +414,15 @@ static void check_all_combinations(void)
 		assert_int_equal(c.exec & (CPU_BASED_CR3_LOAD_EXITING |
 					   CPU_BASED_CR3_STORE_EXITING |
 					   CPU_BASED_INVLPG_EXITING), want);
-		assert_false(c.exec & CPU_BASED_TPR_SHADOW);
-		assert_config_has(c.exec, CPU_BASED_CR8_LOAD_EXITING |
-					  CPU_BASED_CR8_STORE_EXITING);
+		/* The TPR shadow, instead of CR8 exiting, exactly when APICv
+		 * is active (the switch and every control it needs). */
+		apicv = s.apicv &&
+			(proc_cfg & CPU_BASED_TPR_SHADOW) &&
+			(sec_cfg & apicv_2nd) == apicv_2nd;
+		assert_int_equal(!!(c.exec & CPU_BASED_TPR_SHADOW), apicv);
+		assert_int_equal(!!(c.exec & CPU_BASED_CR8_LOAD_EXITING), !apicv);
+		assert_int_equal(!!(c.exec & CPU_BASED_CR8_STORE_EXITING),
+				 !apicv);
 
 		/* Pin-based. */
 		assert_int_equal(c.pin & ~pin_switched, pin_cfg & ~pin_switched);
@@ -397,7 +432,7 @@ static void check_all_combinations(void)
 		assert_int_equal(!!(c.pin & PIN_BASED_VMX_PREEMPTION_TIMER),
 				 !!(pin_cfg & PIN_BASED_VMX_PREEMPTION_TIMER) &&
 				 s.enable_preemption_timer);
-		/* posted interrupts need the TPR shadow tinyvmx lacks */
+		/* nothing is ever posted from another CPU */
 		assert_false(c.pin & PIN_BASED_POSTED_INTR);
 
 		/* Secondary: a subset of vmcs_config; each switched bit is on
@@ -413,10 +448,12 @@ static void check_all_combinations(void)
 				    SECONDARY_EXEC_UNRESTRICTED_GUEST),
 				 !!(sec_cfg & SECONDARY_EXEC_UNRESTRICTED_GUEST) &&
 				 s.enable_ept);
-		/* APIC-register virtualisation and virtual-interrupt delivery
-		 * need the TPR shadow: off whatever the switch says. */
-		assert_false(c.secondary & (SECONDARY_EXEC_APIC_REGISTER_VIRT |
-					    SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY));
+		/* APIC virtualization: all of it or none; a vCPU starts in
+		 * xAPIC mode, so never x2APIC-mode virtualization here. */
+		assert_int_equal(c.secondary & apicv_2nd,
+				 apicv ? apicv_2nd : 0);
+		assert_false(c.secondary &
+			     SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE);
 		/* Unaffected by any switch. */
 		assert_int_equal(c.secondary & (SECONDARY_EXEC_ENABLE_RDTSCP |
 						SECONDARY_EXEC_ENABLE_INVPCID |
@@ -521,6 +558,7 @@ static void test_vmexit_ctrl(void **state)
 #define TEST_VIRTUAL_APIC_PA	0x00104000ull
 #define TEST_POSTED_DESC_PA	0x00105000ull
 #define TEST_EPT_PML4_PA	0x00106000ull
+#define TEST_APIC_ACCESS_PA	0x00107000ull
 #define TEST_EPTP_MT_WB		6ull			/* write-back */
 #define TEST_EPTP_PWL_4		(3ull << 3)		/* 4 levels - 1 */
 #define TEST_VPID		1
@@ -556,6 +594,7 @@ static int check_entry_controls(const struct vmx_msrs *m,
 	gs.ctls.io_bitmap_b = TEST_IO_BITMAP_B_PA;
 	gs.ctls.msr_bitmap = TEST_MSR_BITMAP_PA;
 	gs.ctls.virtual_apic_page_addr = TEST_VIRTUAL_APIC_PA;
+	gs.ctls.apic_access_addr = TEST_APIC_ACCESS_PA;
 	gs.ctls.posted_intr_desc_addr = TEST_POSTED_DESC_PA;
 	gs.ctls.vpid = TEST_VPID;
 	gs.ctls.ept_pointer = TEST_EPT_PML4_PA | TEST_EPTP_PWL_4 |
@@ -605,11 +644,12 @@ static void test_apicv_controls_pass_vm_entry_checks(void **state)
 	const struct vmx_msrs with_posted = cpu_tigerlake_with_posted_intr();
 
 	/*
-	 * With apicv on, APIC-register virtualization and virtual-interrupt
-	 * delivery may only be 1 together with "use TPR shadow" (SDM Vol.
-	 * 3C, Checks on VM-Execution Control Fields), which
-	 * vmx_exec_control() always clears: the secondary controls must drop
-	 * them whenever the primary ones drop the TPR shadow.
+	 * With apicv on, APIC-register virtualization, virtual-interrupt
+	 * delivery and APIC-access virtualization are used with the TPR
+	 * shadow; with it off all of them go (SDM Vol. 3C, Checks on
+	 * VM-Execution Control Fields: no APIC virtualization without "use
+	 * TPR shadow", virtual-interrupt delivery needs external-interrupt
+	 * exiting).
 	 */
 	check_entry_for_masks(&cpu_bochs_tigerlake, true);
 	check_entry_for_masks(&with_posted, true);
@@ -627,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_vnmi_off),
 		cmocka_unit_test(test_preemption_timer_off),
 		cmocka_unit_test(test_apicv_off),
+		cmocka_unit_test(test_apicv_needs_every_control),
 		cmocka_unit_test(test_vpid_off),
 		cmocka_unit_test(test_vpid_zero_runs_without_vpid),
 		cmocka_unit_test(test_all_combinations),

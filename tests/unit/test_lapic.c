@@ -1293,6 +1293,53 @@ static void test_timer_tsc_deadline(void **state)
 	assert_false(kvm_lapic_timer_check(apic, 9000));
 }
 
+/*
+ * APIC-write VM exits: the CPU has already stored the guest's value in the
+ * page (the virtual-APIC page); kvm_apic_write_nodecode() must act on it as
+ * on a write through MMIO, even where the model compares with the old value.
+ */
+static void test_write_nodecode(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm_lapic *apic = &f->apics[0];
+
+	/* ICR: the stored value is sent and its reserved bits dropped. */
+	kvm_lapic_set_reg(apic, APIC_ICR2, 0x02000000);
+	kvm_lapic_set_reg(apic, APIC_ICR, APIC_ICR_BUSY | 0x51);
+	kvm_apic_write_nodecode(apic, APIC_ICR);
+	assert_int_equal(f->nr_ipis, 1);
+	assert_int_equal(f->ipis[0].vector, 0x51);
+	assert_int_equal(f->ipis[0].dest_id, 2);
+	assert_int_equal(rd(apic, APIC_ICR), 0x51);
+
+	/* LVT Timer into TSC-deadline mode: the page already says so, yet
+	 * the running count must stop as for any mode change. */
+	timer_setup(apic, APIC_LVT_TIMER_ONESHOT, 0x0);
+	f->tsc = 1000;
+	wr(apic, APIC_TMICT, 100);
+	assert_int_not_equal(kvm_lapic_next_deadline(apic), 0);
+	kvm_lapic_set_reg(apic, APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | VEC_TIMER);
+	kvm_apic_write_nodecode(apic, APIC_LVTT);
+	assert_int_equal(kvm_lapic_next_deadline(apic), 0);
+	assert_int_equal(rd(apic, APIC_TMICT), 0);
+	/* TMICT is inert in that mode even when the CPU stored a value. */
+	kvm_lapic_set_reg(apic, APIC_TMICT, 77);
+	kvm_apic_write_nodecode(apic, APIC_TMICT);
+	assert_int_equal(rd(apic, APIC_TMICT), 0);
+	assert_int_equal(kvm_lapic_next_deadline(apic), 0);
+
+	/* ESR: the write latches the errors found since the last one. */
+	wr(apic, APIC_ICR, 0x05);	/* illegal vector: send error */
+	kvm_lapic_set_reg(apic, APIC_ESR, 0);
+	kvm_apic_write_nodecode(apic, APIC_ESR);
+	assert_int_equal(rd(apic, APIC_ESR), APIC_ESR_SENDILL);
+
+	/* An offset inside a register slot names that register. */
+	kvm_lapic_set_reg(apic, APIC_LVT0, APIC_LVT_MASKED | 0x33);
+	kvm_apic_write_nodecode(apic, APIC_LVT0 + 4);
+	assert_int_equal(rd(apic, APIC_LVT0), APIC_LVT_MASKED | 0x33);
+}
+
 static void test_timer_x2apic_msrs(void **state)
 {
 	struct fixture *f = *state;
@@ -1330,6 +1377,7 @@ int main(void)
 		cmocka_unit_test_setup(test_x2apic_self_ipi, setup),
 		cmocka_unit_test_setup(test_x2apic_icr, setup),
 		cmocka_unit_test_setup(test_xapic_icr, setup),
+		cmocka_unit_test_setup(test_write_nodecode, setup),
 		cmocka_unit_test_setup(test_icr_without_send_ipi, setup),
 		cmocka_unit_test_setup(test_xapic_register_masks, setup),
 		cmocka_unit_test_setup(test_mmio_access_sizes, setup),
