@@ -108,9 +108,22 @@ struct kvm_pending_exception {
 
 /* vcpu->arch.requests (KVM's KVM_REQ_*): work before the next VM entry. */
 #define KVM_REQ_EVENT		BIT(0)	/* re-evaluate interrupts and NMIs */
+/* Sticky while a VM has several vCPUs: every entry re-arms the VMX
+ * preemption timer for the end of the vCPU's time slice. */
+#define KVM_REQ_SLICE		BIT(1)
+
+/* What a vCPU is doing (KVM's KVM_MP_STATE_*). */
+enum kvm_mp_state {
+	KVM_MP_STATE_RUNNABLE,
+	KVM_MP_STATE_INIT_RECEIVED,	/* wait-for-SIPI (an AP after INIT) */
+	KVM_MP_STATE_HALTED,		/* in HLT, waiting for an event */
+};
 
 struct kvm_vcpu_arch {
 	u32 requests;		/* KVM_REQ_* */
+	enum kvm_mp_state mp_state;
+	bool halt_if;		/* RFLAGS.IF when it halted */
+	u64 slice_end;		/* guest TSC when the time slice ends, or 0 */
 	struct kvm_lapic *apic;	/* in-kernel local APIC, see virt/irqchip.c */
 	u64 efer;		/* guest-visible IA32_EFER */
 	u64 pat;
@@ -200,6 +213,7 @@ struct kvm {
 	bool apic_access_page_mapped;
 	u64 host_pages;		/* host memory used by the VM object (pages) */
 	u64 start_tsc;
+	u64 tsc_offset;		/* TSC_OFFSET of every vCPU: one guest TSC */
 	u64 tsc_khz;		/* guest TSC rate (= the host's), for timers */
 	/* the device model's interrupt controllers, see kvm_set_irqchip() */
 	const struct kvm_irqchip_ops *irqchip;
@@ -211,6 +225,7 @@ struct kvm {
 
 /* ---- the API the device model uses (virt/kvm_main.c) ---- */
 struct kvm *kvm_create_vm(const struct kvm_settings *settings);
+bool kvm_vcpu_runnable(struct kvm_vcpu *vcpu);
 void kvm_destroy_vm(struct kvm *kvm);
 int kvm_set_memory_region(struct kvm *kvm, u64 gpa, u64 size, const char *name);
 struct kvm_vcpu *kvm_vm_ioctl_create_vcpu(struct kvm *kvm, int id,

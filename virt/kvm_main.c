@@ -242,6 +242,32 @@ static __noinline void kvm_load_host_xsave_state(void)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 }
 
+/*
+ * Several vCPUs share this physical CPU: each KVM_RUN is one time slice,
+ * ended by the VMX-preemption timer (handle_preemption_timer()) if the
+ * guest does not exit to the device model first.  INIT/SIPI are taken
+ * here, and a vCPU that is still halted or waiting for a SIPI returns at
+ * once (KVM_EXIT_INTR), so the loop runs another.
+ */
+#define KVM_VCPU_SLICE_TICKS 50000ull	/* guest TSC ticks per slice */
+
+static __noinline int kvm_vcpu_start_slice(struct kvm_vcpu *vcpu)
+{
+	vmx_vcpu_accept_events(vcpu);
+	if (vcpu->arch.mp_state == KVM_MP_STATE_HALTED &&
+	    kvm_vcpu_has_events(vcpu)) {
+		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+		vcpu->arch.requests |= KVM_REQ_EVENT;
+	}
+	if (vcpu->arch.mp_state != KVM_MP_STATE_RUNNABLE) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return 0;
+	}
+	vcpu->arch.slice_end = kvm_read_l1_tsc(vcpu) + KVM_VCPU_SLICE_TICKS;
+	vcpu->arch.requests |= KVM_REQ_SLICE;
+	return 1;
+}
+
 /* KVM_RUN: finish what the device model answered, then run. */
 int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 {
@@ -258,9 +284,32 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 			r = complete_mmio(vcpu);
 		vcpu->arch.pending = PENDING_NONE;
 	}
+	if (r > 0 && unlikely(vcpu->kvm->online_vcpus > 1))
+		r = kvm_vcpu_start_slice(vcpu);
 	if (r > 0)
 		r = vcpu_run(vcpu);
 	if (unlikely(vcpu->arch.xcr0 != host_xcr0))
 		kvm_load_host_xsave_state();
 	return r;
+}
+
+/*
+ * Can the device model's loop run this vCPU now (KVM's
+ * kvm_arch_vcpu_runnable())?  It runs unless it waits for a SIPI or sits
+ * in HLT with nothing to wake it; INIT or SIPI pending always lets
+ * KVM_RUN look at them.
+ */
+bool kvm_vcpu_runnable(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->arch.apic->pending_events &
+	    (BIT(KVM_APIC_INIT) | BIT(KVM_APIC_SIPI)))
+		return true;
+	switch (vcpu->arch.mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		return true;
+	case KVM_MP_STATE_HALTED:
+		return kvm_vcpu_has_events(vcpu);
+	default:
+		return false;
+	}
 }

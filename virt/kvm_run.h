@@ -16,6 +16,7 @@ enum kvm_exit_reason {
 	KVM_EXIT_HYPERCALL = 3,
 	KVM_EXIT_HLT = 5,
 	KVM_EXIT_MMIO = 6,
+	KVM_EXIT_INTR = 10,		/* slice over or vCPU blocked: run another */
 	KVM_EXIT_SHUTDOWN = 8,		/* triple fault */
 	KVM_EXIT_FAIL_ENTRY = 9,	/* VM entry failed */
 	KVM_EXIT_INTERNAL_ERROR = 17,	/* the hypervisor cannot go on with this VM */

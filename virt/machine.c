@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dev/lapic.h"
 #include "dev/pc.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
@@ -233,6 +234,73 @@ static void kill(struct machine_result *res, struct kvm_vcpu *vcpu, const char *
 	res->code = vcpu->run->exit_reason;
 }
 
+/*
+ * The vCPU scheduler of a one-CPU host: round robin from the vCPU after
+ * @cur over those kvm_vcpu_runnable() accepts; @cur itself last, so a lone
+ * runnable vCPU keeps running.  NULL when none can run.
+ */
+static struct kvm_vcpu *pick_vcpu(struct kvm *kvm, struct kvm_vcpu *cur)
+{
+	int n = kvm->online_vcpus;
+
+	if (n == 1)
+		return cur;
+	for (int i = 1; i <= n; i++) {
+		struct kvm_vcpu *v = kvm->vcpus[(cur->vcpu_id + i) % n];
+
+		if (kvm_vcpu_runnable(v))
+			return v;
+	}
+	return NULL;
+}
+
+/*
+ * No vCPU can run.  If a halted one with interrupts enabled has an APIC
+ * timer armed, wait for the earliest deadline (the host CPU has nothing
+ * else to do) and return true; otherwise nothing will ever wake the VM.
+ */
+static bool wait_for_timer(struct kvm *kvm)
+{
+	u64 earliest = 0;
+
+	for (int i = 0; i < kvm->online_vcpus; i++) {
+		struct kvm_vcpu *v = kvm->vcpus[i];
+		u64 d = kvm_lapic_next_deadline(v->arch.apic);
+
+		if (v->arch.mp_state == KVM_MP_STATE_HALTED && v->arch.halt_if &&
+		    d && (!earliest || d < earliest))
+			earliest = d;
+	}
+	if (!earliest)
+		return false;
+	while (kvm_read_l1_tsc(kvm->vcpus[0]) < earliest)
+		cpu_relax();
+	return true;
+}
+
+static const char *mp_state_name(const struct kvm_vcpu *v)
+{
+	if (v->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+		return "waits for a SIPI";
+	if (v->arch.halt_if)
+		return "halted (HLT, RFLAGS.IF = 1, no timer armed)";
+	return "halted with interrupts disabled (HLT, RFLAGS.IF = 0)";
+}
+
+static const char *all_blocked_report(struct kvm *kvm)
+{
+	static char buf[KVM_RUN_REPORT_SIZE];
+	size_t n;
+
+	n = snprintf(buf, sizeof(buf), "no vCPU can run and nothing can wake one:");
+	for (int i = 0; i < kvm->online_vcpus && n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, " vCPU %d %s;", i,
+			      mp_state_name(kvm->vcpus[i]));
+	if (n < sizeof(buf) - 1)
+		snprintf(buf + n, sizeof(buf) - n, "\n");
+	return buf;
+}
+
 void machine_run(const struct machine_config *cfg, struct machine_result *res)
 {
 	struct vcpu_boot_state boot;
@@ -242,7 +310,7 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 
 	struct pc_config pc_cfg = {
 		.ram_size = cfg->mem_bytes,
-		.nr_cpus = 1,
+		.nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : 1,
 		.tsc_hz = cfg->tsc_khz * 1000,
 		.console_tx = console_tx,
 		.read_tsc = pc_read_tsc,
@@ -279,6 +347,13 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 	if (!vcpu)
 		return;
 	machine_vcpu = vcpu;
+	/* The APs: parked in wait-for-SIPI until the BSP starts them. */
+	for (unsigned i = 1; i < pc_cfg.nr_cpus; i++) {
+		struct vcpu_boot_state ap = { .mode = VCPU_ENTRY_REAL_MODE };
+
+		if (!kvm_vm_ioctl_create_vcpu(kvm, i, &ap))
+			return;
+	}
 	kvm_set_pio_handler(kvm, pio_handler, NULL);
 	if (boot.mode == VCPU_ENTRY_REAL_MODE)
 		printk("tinyvmx: VM %d: %zu-byte real-mode image at %#x, entry "
@@ -293,9 +368,25 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 	       vcpu->host_pages * 4,
 	       (pmm_used_pages() - before - (cfg->mem_bytes >> PAGE_SHIFT)) * 4);
 
+	vcpu_load(vcpu);
 	for (;;) {
-		struct kvm_run *run = vcpu->run;
+		struct kvm_run *run;
+		struct kvm_vcpu *next = pick_vcpu(kvm, vcpu);
 
+		if (!next) {
+			/* every vCPU halted or parked: sleep until a timer
+			 * fires, or end a machine nothing can wake */
+			if (wait_for_timer(kvm))
+				continue;
+			kill(res, vcpu, all_blocked_report(kvm));
+			goto out;
+		}
+		if (next != vcpu) {
+			vcpu_put(vcpu);
+			vcpu = next;
+			vcpu_load(vcpu);
+		}
+		run = vcpu->run;
 		kvm_arch_vcpu_ioctl_run(vcpu);
 		/* a device may have ended it from the port-I/O handler */
 		if (machine_running(&pc.ev)) switch (run->exit_reason) {
@@ -304,6 +395,9 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 			break;
 		case KVM_EXIT_MMIO:
 			serve_mmio(vcpu);
+			break;
+		case KVM_EXIT_INTR:
+			/* slice over, or the vCPU blocked: run another */
 			break;
 		case KVM_EXIT_HLT:
 			/*
@@ -356,5 +450,6 @@ void machine_run(const struct machine_config *cfg, struct machine_result *res)
 	}
 out:
 	vcpu_put(vcpu);
-	kvm_print_exit_stats(vcpu);
+	for (int i = 0; i < kvm->online_vcpus; i++)
+		kvm_print_exit_stats(kvm->vcpus[i]);
 }

@@ -16,6 +16,7 @@ struct machine_module {
 
 struct machine_config {
 	u64 mem_bytes;
+	unsigned nr_cpus;		/* vCPUs, 1..KVM_MAX_VCPUS (cpus=N, -smp N) */
 	u64 tsc_khz;			/* TSC rate (tsc_calibrate_khz()) */
 	const void *image;
 	size_t image_len;

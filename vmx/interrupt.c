@@ -81,8 +81,9 @@ static void vmx_inject_event(struct kvm_vcpu *vcpu, u32 type, u8 vector)
 
 /*
  * The local APIC timer: fire it if its deadline has passed, else let the
- * VMX-preemption timer bring the hypervisor back at the deadline.  The
- * timer counts down at the TSC rate divided by 2^rate (IA32_VMX_MISC).
+ * VMX-preemption timer bring the hypervisor back at the deadline, or at the
+ * end of the vCPU's time slice if that comes first.  The timer counts down
+ * at the TSC rate divided by 2^rate (IA32_VMX_MISC).
  */
 static void vmx_update_hv_timer(struct kvm_vcpu *vcpu)
 {
@@ -94,6 +95,8 @@ static void vmx_update_hv_timer(struct kvm_vcpu *vcpu)
 	if (!(pin_controls_get(to_vmx(vcpu)) & PIN_BASED_VMX_PREEMPTION_TIMER))
 		return;
 	deadline = kvm_lapic_next_deadline(apic);
+	if (vcpu->arch.slice_end && (!deadline || vcpu->arch.slice_end < deadline))
+		deadline = vcpu->arch.slice_end;
 	if (!deadline)
 		delta = ~0ull;
 	else
@@ -108,7 +111,7 @@ void kvm_inject_pending_event(struct kvm_vcpu *vcpu)
 	u32 intr;
 	int vector;
 
-	if (vcpu->arch.apic->lapic_timer.armed)
+	if (vcpu->arch.apic->lapic_timer.armed || vcpu->arch.slice_end)
 		vmx_update_hv_timer(vcpu);
 
 	/* 1. queued exceptions and interrupted deliveries come first */
@@ -184,15 +187,43 @@ int handle_preemption_timer(struct kvm_vcpu *vcpu)
 	 * down in VMX non-root operation only, so re-arm it (at its maximum
 	 * while the APIC timer is idle). */
 	vmx_update_hv_timer(vcpu);
+	/* With several vCPUs on this CPU, the end of the slice: let the
+	 * device model's loop run the next one. */
+	if (vcpu->arch.slice_end && kvm_read_l1_tsc(vcpu) >= vcpu->arch.slice_end) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return 0;
+	}
 	return 1;
 }
 
 /*
+ * Would a halted vCPU wake up now (KVM's kvm_vcpu_has_events())?  An NMI,
+ * or with RFLAGS.IF = 1 an interrupt, including one from a timer whose
+ * deadline has passed.  Reads no VMCS field: the device model's loop asks
+ * this about vCPUs that are not loaded.
+ */
+bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
+{
+	struct kvm_lapic *apic = vcpu->arch.apic;
+
+	if (nmi_pending(vcpu))
+		return true;
+	if (!vcpu->arch.halt_if)
+		return false;
+	if (apic->lapic_timer.armed)
+		kvm_lapic_timer_check(apic, kvm_read_l1_tsc(vcpu));
+	return kvm_cpu_has_interrupt(vcpu);
+}
+
+/*
  * HLT (KVM's kvm_emulate_halt() and kvm_vcpu_block()).  The vCPU sleeps
- * until an interrupt it can take arrives.  The only thing that can raise
- * one while the guest does nothing is its local APIC timer, so sleeping
- * means waiting for that deadline.  With nothing armed the exit goes to the
- * device model, which ends a guest that halted with interrupts disabled.
+ * until an interrupt it can take arrives.  Alone in its VM, the only thing
+ * that can raise one while the guest does nothing is its local APIC timer,
+ * so sleeping means waiting for that deadline, here; with nothing armed the
+ * exit goes to the device model, which ends a guest that halted with
+ * interrupts disabled.  With several vCPUs another one may send the IPI:
+ * the vCPU is marked halted and the device model's loop runs the others
+ * until kvm_vcpu_has_events() says it can go on.
  */
 int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 {
@@ -200,6 +231,16 @@ int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 	bool if_flag = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF;
 
 	kvm_skip_emulated_instruction(vcpu);
+	vcpu->arch.halt_if = if_flag;
+	if (vcpu->kvm->online_vcpus > 1) {
+		if (kvm_vcpu_has_events(vcpu)) {
+			vcpu->arch.requests |= KVM_REQ_EVENT;
+			return 1;
+		}
+		vcpu->arch.mp_state = KVM_MP_STATE_HALTED;
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return 0;
+	}
 	for (;;) {
 		if (nmi_pending(vcpu) || (if_flag && kvm_cpu_has_interrupt(vcpu))) {
 			vcpu->arch.requests |= KVM_REQ_EVENT;

@@ -206,6 +206,8 @@ int handle_interrupt_window(struct kvm_vcpu *vcpu);
 int handle_nmi_window(struct kvm_vcpu *vcpu);
 int handle_preemption_timer(struct kvm_vcpu *vcpu);
 int kvm_emulate_halt(struct kvm_vcpu *vcpu);
+bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu);
+void vmx_vcpu_accept_events(struct kvm_vcpu *vcpu);
 
 /* virt/irqchip.c */
 void kvm_create_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic *apic,

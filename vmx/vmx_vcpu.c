@@ -120,12 +120,16 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmcs_writel(CR4_GUEST_HOST_MASK, ~vmx->cr4_guest_owned_bits);
 
 	/*
-	 * Per-VM TSC offsetting: the guest's TSC starts at 0 when its vCPU
-	 * is created, as a machine's does at reset (SDM Vol. 3C, "Timestamp
-	 * Counter Offset and Multiplier").  IA32_TSC_ADJUST stays 0: it only
-	 * records the guest's own writes to IA32_TSC.
+	 * Per-VM TSC offsetting: the guest's TSC starts at 0 when its first
+	 * vCPU is created, as a machine's does at reset (SDM Vol. 3C,
+	 * "Timestamp Counter Offset and Multiplier"), and every vCPU of the
+	 * VM uses the same offset, so their TSCs agree as on one board.
+	 * IA32_TSC_ADJUST stays 0: it only records the guest's own writes to
+	 * IA32_TSC.
 	 */
-	vmx->vcpu.arch.tsc_offset = -rdtsc();
+	if (!kvm->online_vcpus)
+		kvm->tsc_offset = -rdtsc();
+	vmx->vcpu.arch.tsc_offset = kvm->tsc_offset;
 	vmcs_write64(TSC_OFFSET, vmx->vcpu.arch.tsc_offset);
 	if (pin_controls_get(vmx) & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, 0xffffffff);
@@ -411,11 +415,68 @@ struct kvm_vcpu *vmx_create_vcpu(struct kvm *kvm, int id,
 		ept_sync_context(kvm);
 	vpid_sync_context(vmx->vpid);
 	vcpu->host_pages = pages;
+	/* The BSP runs; an AP waits for INIT-SIPI-SIPI (SDM Vol. 3A, "MP
+	 * Initialization Protocol Algorithm"), KVM's mp_state for a vCPU
+	 * other than the BSP under a split irqchip. */
+	vcpu->arch.mp_state = id ? KVM_MP_STATE_INIT_RECEIVED :
+				   KVM_MP_STATE_RUNNABLE;
 	vmx_report_apicv(vcpu);
+	/* the device model's loop loads the vCPU it runs (vcpu_load()) */
+	vmx_vcpu_put(vcpu);
 	return vcpu;
 fail:
 	printk("tinyvmx: cannot create vCPU %d\n", id);
 	return NULL;
+}
+
+/* SIPI start-up: real mode at vector << 12 (CS = vector << 8, IP = 0). */
+#define SIPI_VECTOR_CS_SHIFT 8
+
+/*
+ * INIT and SIPI that the local APIC accepted (KVM's
+ * kvm_apic_accept_events()), before the vCPU runs.  INIT puts an AP in
+ * wait-for-SIPI with the APIC in its INIT state; a SIPI then starts it in
+ * real mode at the vector's page, with the processor state INIT leaves
+ * (SDM Vol. 3A, "Processor State after Reset" / "MP Initialization
+ * Protocol Algorithm").  INIT to the BSP is ignored: there is no firmware
+ * at the reset vector to run.  A SIPI outside wait-for-SIPI is dropped, as
+ * the processor does.
+ */
+void vmx_vcpu_accept_events(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	struct kvm_lapic *apic = vcpu->arch.apic;
+	u32 ev = apic->pending_events;
+
+	if (ev & BIT(KVM_APIC_INIT)) {
+		apic->pending_events &= ~(BIT(KVM_APIC_INIT) | BIT(KVM_APIC_SIPI));
+		if (vcpu->vcpu_id == 0) {
+			printk("tinyvmx: VM %d: INIT to the BSP (vCPU 0) ignored\n",
+			       vcpu->kvm->id);
+		} else {
+			kvm_lapic_reset_init(apic);
+			vcpu->arch.mp_state = KVM_MP_STATE_INIT_RECEIVED;
+			vcpu->arch.requests |= KVM_REQ_EVENT;
+		}
+		return;
+	}
+	if (!(ev & BIT(KVM_APIC_SIPI)))
+		return;
+	apic->pending_events &= ~BIT(KVM_APIC_SIPI);
+	if (vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED) {
+		struct vcpu_boot_state boot = {
+			.mode = VCPU_ENTRY_REAL_MODE,
+			.real_cs = (u16)(apic->sipi_vector << SIPI_VECTOR_CS_SHIFT),
+		};
+
+		vmx_vcpu_reset(vmx, &boot);
+		vm_entry_controls_clearbit(vmx, VM_ENTRY_IA32E_MODE);
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+		vcpu->arch.exception.pending = false;
+		vmx->idt_vectoring_info = 0;
+		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+		vcpu->arch.requests |= KVM_REQ_EVENT;
+	}
 }
 
 /*
