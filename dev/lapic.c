@@ -291,7 +291,10 @@ bool kvm_apic_set_irq(struct kvm_lapic *apic, const struct kvm_lapic_irq *irq)
 		 * Register"). */
 		if (irq->trig_mode == APIC_TRIG_LEVEL && !irq->level)
 			return false;
-		apic->pending_events |= BIT(KVM_APIC_INIT);
+		/* A SIPI from before this INIT is void: only a SIPI after it
+		 * starts the processor. */
+		apic->pending_events = (apic->pending_events &
+					~BIT(KVM_APIC_SIPI)) | BIT(KVM_APIC_INIT);
 		return true;
 	case APIC_DM_STARTUP:
 		apic->sipi_vector = vector;

@@ -5,6 +5,8 @@
  * separated, see README "Hypervisor command line"):
  *
  *   mem=MiB                 guest RAM (default 128)
+ *   cpus=N                  vCPUs, 1 to KVM_MAX_VCPUS (default 1; -smp N);
+ *                           the APs wait for INIT/SIPI
  *   console=serial,e9       console outputs (default: every one present)
  *   caps                    print the VMX capability report and stop
  *   trace=io,mmio,msr,cpuid,cr,hypercall,exits,all
@@ -29,6 +31,7 @@
 
 #define DEFAULT_MEM_MIB 128
 #define MIN_MEM_MIB 2
+#define DEFAULT_NR_CPUS 1
 #define PIC1_DATA 0x21
 #define PIC2_DATA 0xa1
 #define PIC_MASK_ALL 0xff
@@ -41,6 +44,7 @@ static struct boot_info boot_info;
 
 struct hv_options {
 	u64 mem_mib;
+	const char *cpus;	/* cpus=N as given, NULL: DEFAULT_NR_CPUS */
 	bool caps;
 	const char *console;
 	const char *real_mode_entry;	/* NULL: a multiboot guest */
@@ -88,6 +92,18 @@ static bool flag(const char *v)
 	return strcmp(v, "0") && strcmp(v, "off") && strcmp(v, "no");
 }
 
+/* A decimal count, or 0 if @v is not one ("", "2x", "-1"). */
+static unsigned long parse_count(const char *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (*v < '0' || *v > '9')
+		return 0;
+	n = strtoul(v, &end, 10);
+	return *end ? 0 : n;
+}
+
 /* Split a copy of the command line in place into NUL-terminated words. */
 static void parse_cmdline(const char *cmdline, struct hv_options *o)
 {
@@ -115,6 +131,8 @@ static void parse_cmdline(const char *cmdline, struct hv_options *o)
 			*eq++ = '\0';
 		if (!strcmp(word, "mem") && eq)
 			o->mem_mib = strtoul(eq, NULL, 0);
+		else if (!strcmp(word, "cpus") && eq)
+			o->cpus = eq;
 		else if (!strcmp(word, "caps"))
 			o->caps = true;
 		else if (!strcmp(word, "console") && eq)
@@ -196,6 +214,7 @@ void kmain(u32 magic, u64 info_phys)
 	struct machine_config cfg;
 	struct machine_result res;
 	const struct mb2_module *guest;
+	unsigned long nr_cpus;
 	static char guest_cmdline[CMDLINE_MAX];
 	static char mod_strings[MACHINE_MAX_MODULES][CMDLINE_MAX];
 
@@ -241,9 +260,16 @@ void kmain(u32 magic, u64 info_phys)
 		printk("tinyvmx: mem=%llu MiB is too small\n", opt.mem_mib);
 		machine_exit("hv-failure", 0);
 	}
+	nr_cpus = opt.cpus ? parse_count(opt.cpus) : DEFAULT_NR_CPUS;
+	if (nr_cpus < 1 || nr_cpus > KVM_MAX_VCPUS) {
+		printk("tinyvmx: cpus=%s: a VM has 1 to %d vCPUs\n", opt.cpus,
+		       KVM_MAX_VCPUS);
+		machine_exit("hv-failure", 0);
+	}
 	guest = &boot_info.mods[0];
 	cfg = (struct machine_config){
 		.mem_bytes = opt.mem_mib << 20,
+		.nr_cpus = nr_cpus,
 		.tsc_khz = tsc_calibrate_khz(),
 		.image = __va(guest->start),
 		.image_len = guest->end - guest->start,

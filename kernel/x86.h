@@ -244,6 +244,12 @@ static inline u64 xgetbv(u32 idx)
 	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(idx));
 	return ((u64)hi << 32) | lo;
 }
+
+static inline void xsetbv(u32 idx, u64 value)
+{
+	asm volatile("xsetbv" : : "c"(idx), "a"((u32)value),
+		     "d"((u32)(value >> 32)));
+}
 #endif /* TVX_KERNEL */
 
 #endif

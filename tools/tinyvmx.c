@@ -55,6 +55,8 @@
 #define DEFAULT_MEM_MIB 128
 #define MIN_MEM_MIB 2			/* kernel/main.c refuses less */
 #define DEFAULT_CPU "tigerlake"
+/* vCPUs per VM (-smp N): KVM_MAX_VCPUS in virt/kvm_host.h. */
+#define MAX_VCPUS 8
 #define DEFAULT_TIMEOUT_S 300
 #define MIB_PER_GIB 1024
 #define MIB_SHIFT 20
@@ -63,9 +65,9 @@
  * image, and the guest's modules, are counted on top of this). */
 #define HV_ROOM_MIB 64
 #define BOCHS_MAX_MEGS 2048		/* Bochs 2.7: host_size 1 to 2048 */
-/* The hypervisor options the tool writes itself: console, mem, trace, caps,
- * real_mode_entry. */
-#define HV_FIXED_ARGS 5
+/* The hypervisor options the tool writes itself: console, mem, cpus, trace,
+ * caps, real_mode_entry. */
+#define HV_FIXED_ARGS 6
 /* kernel/main.c copies its command line into a 512-byte buffer. */
 #define HV_CMDLINE_MAX 511
 /* virt/machine.c builds the multiboot information, command line and
@@ -142,6 +144,8 @@ struct options {
 	struct module_opt *modules;	/* --module, in order */
 	unsigned nmodules;
 	unsigned long mem_mib;
+	unsigned long nr_cpus;		/* -smp N */
+	bool smp_given;
 	const char *cpu;
 	bool cpu_given;
 	const char *trace;
@@ -166,6 +170,7 @@ struct boot_file {
 
 static struct options opt = {
 	.mem_mib = DEFAULT_MEM_MIB,
+	.nr_cpus = 1,
 	.cpu = DEFAULT_CPU,
 	.timeout_s = DEFAULT_TIMEOUT_S,
 };
@@ -231,6 +236,9 @@ static void usage(FILE *f)
 "run options:\n"
 "  -m, --mem MIB          guest RAM in MiB (default %d; QEMU's 64M, 1G too)\n"
 "  -append, --append STR  guest command line; the guest sees \"GUEST.elf STR\"\n"
+"  -smp N                 vCPUs, 1 to %d (default 1; also cpus=N and QEMU's\n"
+"                         sockets=,dies=,clusters=,cores=,threads= when they\n"
+"                         multiply to N); APs wait for INIT/SIPI\n"
 "  -initrd FILE           a multiboot module for the guest, its first (also\n"
 "                         --initrd); the module's string is FILE as given\n"
 "  --module FILE[,STR]    one more module, repeatable, in this order after\n"
@@ -250,12 +258,12 @@ static void usage(FILE *f)
 "  -q, --quiet            only the hypervisor's errors and warnings, no\n"
 "                         start-up messages, traces or exit statistics\n"
 "  accepted and ignored (QEMU): -nographic -no-reboot -serial stdio -display none\n"
-"                               -device isa-debug-exit,... -smp 1\n"
+"                               -device isa-debug-exit,...\n"
 "\n"
 "exit status: 0 guest powered off; (v << 1) | 1 guest wrote v to port 0xf4;\n"
 "  2 VM killed; 4 guest powered off with a non-zero code; 8 hypervisor failure;\n"
 "  10 timeout or no result from Bochs; 64 bad command line or guest image\n",
-		DEFAULT_MEM_MIB, MAX_GUEST_MODULES, FLAT_IMAGE_LIMIT,
+		DEFAULT_MEM_MIB, MAX_VCPUS, MAX_GUEST_MODULES, FLAT_IMAGE_LIMIT,
 		DEFAULT_TIMEOUT_S);
 }
 
@@ -334,6 +342,72 @@ static bool parse_mem(const char *s, unsigned long *mib)
 		}
 	}
 	return false;
+}
+
+/*
+ * QEMU's -smp: "[[cpus=]N][,maxcpus=M][,sockets=S][,dies=D][,clusters=C]
+ * [,cores=C][,threads=T]".  The vCPUs have no topology here (CPUID shows
+ * each as a package of its own), so the topology is accepted only when it
+ * describes exactly N CPUs, and maxcpus only as N (no CPU hotplug).
+ * Without N, the topology's product is N, as QEMU computes it.
+ */
+static void parse_smp(const char *arg)
+{
+	static const char *const topo[] = {
+		"sockets", "dies", "clusters", "cores", "threads",
+	};
+	unsigned long cpus = 0, maxcpus = 0, product = 1;
+	bool have_cpus = false, have_topo = false, have_max = false;
+	const char *p = arg;
+
+	if (!*arg)
+		usage_error("-smp: expected a CPU count, e.g. -smp 2");
+	while (*p) {
+		size_t n = strcspn(p, ","), klen;
+		const char *eq = memchr(p, '=', n), *val = eq ? eq + 1 : p;
+		unsigned long v;
+		char *end;
+		bool known = false;
+
+		klen = eq ? (size_t)(eq - p) : 0;
+		if (!parse_ulong(val, &v, &end) || end != p + n)
+			usage_error("-smp %s: '%.*s' is not a CPU count", arg, (int)n, p);
+		if (!eq || (klen == strlen("cpus") && !strncmp(p, "cpus", klen))) {
+			if (have_cpus)
+				usage_error("-smp %s: the CPU count is given twice", arg);
+			if (!eq && p != arg)
+				usage_error("-smp %s: a bare CPU count must come first", arg);
+			cpus = v;
+			have_cpus = known = true;
+		} else if (klen == strlen("maxcpus") && !strncmp(p, "maxcpus", klen)) {
+			maxcpus = v;
+			have_max = known = true;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(topo) && !known; i++) {
+			if (klen == strlen(topo[i]) && !strncmp(p, topo[i], klen)) {
+				product = v && product <= ULONG_MAX / v ? product * v : 0;
+				have_topo = known = true;
+			}
+		}
+		if (!known)
+			usage_error("-smp %s: unknown parameter '%.*s' (known: cpus, maxcpus, sockets, dies, clusters, cores, threads)",
+				    arg, (int)klen, p);
+		p += n + (p[n] == ',');
+	}
+	if (!have_cpus && have_topo)
+		cpus = product;
+	else if (!have_cpus)
+		usage_error("-smp %s: no CPU count", arg);
+	if (have_topo && product != cpus)
+		usage_error("-smp %s: the topology gives %lu CPUs, not %lu (it is accepted only when it multiplies to the CPU count)",
+			    arg, product, cpus);
+	if (have_max && maxcpus != cpus)
+		usage_error("-smp %s: maxcpus must equal the CPU count (no CPU hotplug)",
+			    arg);
+	if (cpus < 1 || cpus > MAX_VCPUS)
+		usage_error("-smp %s: a VM has 1 to %d vCPUs", arg, MAX_VCPUS);
+	opt.nr_cpus = cpus;
+	opt.smp_given = true;
 }
 
 static void check_trace(const char *classes)
@@ -498,9 +572,9 @@ static void parse_run_args(int argc, char **argv, int i)
 				usage_error("-display %s: there is no display", v);
 		} else if (opt_value(argc, argv, &i, "-device", &v)) {
 			check_qemu_device(v);
-		} else if (opt_value(argc, argv, &i, "-smp", &v)) {
-			if (strtoul(v + (strncmp(v, "cpus=", 5) ? 0 : 5), NULL, 10) != 1)
-				usage_error("-smp %s: a VM has one vCPU", v);
+		} else if (opt_value(argc, argv, &i, "-smp", &v) ||
+			   opt_value(argc, argv, &i, "--smp", &v)) {
+			parse_smp(v);
 		} else {
 			usage_error("unknown option '%s'", a);
 		}
@@ -1019,7 +1093,7 @@ static void build_iso(const char *hv_path, const struct boot_file *files,
 	char mod_paths[1 + MAX_GUEST_MODULES][sizeof(ISO_MODULE_FMT) + 16];
 	const char **args;
 	unsigned nargs = 0;
-	char mem_arg[32], real_mode_arg[48], *trace_arg = NULL;
+	char mem_arg[32], cpus_arg[32], real_mode_arg[48], *trace_arg = NULL;
 	struct strbuf cfg, hvline;
 	struct grub_entry entry = {
 		.title = "tinyvmx",
@@ -1048,6 +1122,10 @@ static void build_iso(const char *hv_path, const struct boot_file *files,
 	args[nargs++] = "console=e9";
 	snprintf(mem_arg, sizeof(mem_arg), "mem=%lu", opt.mem_mib);
 	args[nargs++] = mem_arg;
+	if (opt.cmd == CMD_RUN && opt.smp_given) {
+		snprintf(cpus_arg, sizeof(cpus_arg), "cpus=%lu", opt.nr_cpus);
+		args[nargs++] = cpus_arg;
+	}
 	if (opt.trace) {
 		if (asprintf(&trace_arg, "trace=%s", opt.trace) < 0)
 			fail(TVX_STATUS_HV_FAILURE, "out of memory");

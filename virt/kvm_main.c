@@ -219,12 +219,6 @@ static int vcpu_run(struct kvm_vcpu *vcpu)
  */
 static u64 host_xcr0;
 
-static inline void xsetbv(u32 index, u64 value)
-{
-	asm volatile("xsetbv" : : "c"(index), "a"((u32)value),
-		     "d"((u32)(value >> 32)));
-}
-
 static __noinline void kvm_load_guest_xsave_state(struct kvm_vcpu *vcpu)
 {
 	if (!host_xcr0) {

@@ -171,6 +171,17 @@ void vmx_refresh_apicv_mode(struct kvm_vcpu *vcpu)
 		sec |= SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE;
 	secondary_exec_controls_set(vmx, sec);
 
+	/*
+	 * The EPT is the VM's: map the page only while every vCPU is in
+	 * xAPIC mode.  A vCPU still in xAPIC mode when another has left it
+	 * takes EPT violations on the page instead, which the hypervisor
+	 * emulates the same way (kvm_emulate_mmio()).
+	 */
+	for (int i = 0; i < kvm->online_vcpus && xapic; i++) {
+		struct kvm_lapic *other = kvm->vcpus[i]->arch.apic;
+
+		xapic = kvm_apic_hw_enabled(other) && !apic_x2apic_mode(other);
+	}
 	if (xapic != kvm->apic_access_page_mapped) {
 		if (xapic)
 			ept_map_page(kvm, APIC_DEFAULT_PHYS_BASE,

@@ -316,8 +316,7 @@ static int kvm_emulate_xsetbv(struct kvm_vcpu *vcpu)
 	if (kvm_cpl(vcpu) != 0 || index != XCR_XFEATURE_ENABLED_MASK ||
 	    !kvm_xcr0_valid(xcr0, ((u64)d << 32) | a))
 		return kvm_inject_gp0(vcpu);
-	asm volatile("xsetbv" : : "c"(XCR_XFEATURE_ENABLED_MASK),
-		     "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)));
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, xcr0);
 	vcpu->arch.xcr0 = xcr0;
 	return kvm_skip_emulated_instruction(vcpu);
 }

@@ -99,6 +99,12 @@ static __noinline int handle_string_io(struct kvm_vcpu *vcpu,
 		room = (gva & (PAGE_SIZE - 1)) / size + 1;
 	else
 		room = (PAGE_SIZE - (gva & (PAGE_SIZE - 1))) / size;
+	/* With 16- or 32-bit addressing the index wraps within the segment
+	 * (SDM Vol. 2, "INS" / "OUTS": rSI/rDI are updated at the address
+	 * size): stop the chunk where it wraps, the next one starts at the
+	 * wrapped index. */
+	if (as < sizeof(u64))
+		room = MIN(room, down ? index / size + 1 : (mask - index) / size + 1);
 	n = MIN(count, MIN(room, KVM_RUN_IO_DATA_SIZE / size));
 	if (n == 0)
 		n = 1;	/* an element straddles the page: copy it alone */

@@ -446,10 +446,11 @@ void vmx_vcpu_accept_events(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	struct kvm_lapic *apic = vcpu->arch.apic;
-	u32 ev = apic->pending_events;
 
-	if (ev & BIT(KVM_APIC_INIT)) {
-		apic->pending_events &= ~(BIT(KVM_APIC_INIT) | BIT(KVM_APIC_SIPI));
+	/* INIT first; a SIPI that came after it (both may arrive within one
+	 * time slice of the sender) is taken right after. */
+	if (apic->pending_events & BIT(KVM_APIC_INIT)) {
+		apic->pending_events &= ~BIT(KVM_APIC_INIT);
 		if (vcpu->vcpu_id == 0) {
 			printk("tinyvmx: VM %d: INIT to the BSP (vCPU 0) ignored\n",
 			       vcpu->kvm->id);
@@ -458,9 +459,8 @@ void vmx_vcpu_accept_events(struct kvm_vcpu *vcpu)
 			vcpu->arch.mp_state = KVM_MP_STATE_INIT_RECEIVED;
 			vcpu->arch.requests |= KVM_REQ_EVENT;
 		}
-		return;
 	}
-	if (!(ev & BIT(KVM_APIC_SIPI)))
+	if (!(apic->pending_events & BIT(KVM_APIC_SIPI)))
 		return;
 	apic->pending_events &= ~BIT(KVM_APIC_SIPI);
 	if (vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED) {

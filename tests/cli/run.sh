@@ -194,7 +194,40 @@ refused hv-option-quote "hypervisor options cannot contain blanks" run --hv 'a="
 refused bad-cpu-name "not a CPU model name" run --cpu 'x, ips=1' "$T/text.txt"
 refused qemu-device "only isa-debug-exit is available" run -device virtio-net "$T/text.txt"
 refused qemu-debug-exit-port "the debug-exit port is fixed at 0xf4" run -device isa-debug-exit,iobase=0x501 "$T/text.txt"
-refused qemu-smp "a VM has one vCPU" run -smp 2 "$T/text.txt"
+# -smp N: 1 to 8 vCPUs (KVM_MAX_VCPUS); a QEMU topology only if it
+# multiplies to N.
+refused smp-too-many "-smp 9: a VM has 1 to 8 vCPUs" run -smp 9 "$T/text.txt"
+refused smp-zero "-smp 0: a VM has 1 to 8 vCPUs" run -smp 0 "$T/text.txt"
+refused smp-not-a-number "-smp abc: 'abc' is not a CPU count" run -smp abc "$T/text.txt"
+refused smp-empty "-smp: expected a CPU count" run -smp "" "$T/text.txt"
+refused smp-cpus-too-many "-smp cpus=9: a VM has 1 to 8 vCPUs" run -smp cpus=9 "$T/text.txt"
+refused smp-topology-mismatch "the topology gives 2 CPUs, not 4" \
+	run -smp 4,sockets=2,cores=1 "$T/text.txt"
+refused smp-topology-too-many "-smp sockets=4,cores=4: a VM has 1 to 8 vCPUs" \
+	run -smp sockets=4,cores=4 "$T/text.txt"
+refused smp-maxcpus "maxcpus must equal the CPU count (no CPU hotplug)" \
+	run -smp 2,maxcpus=4 "$T/text.txt"
+refused smp-unknown-key "-smp 2,books=1: unknown parameter 'books'" \
+	run -smp 2,books=1 "$T/text.txt"
+refused smp-count-twice "the CPU count is given twice" run -smp cpus=2,2 "$T/text.txt"
+refused smp-accepted "$T/text.txt: no multiboot header" \
+	run -smp 8 "$T/text.txt"
+refused smp-topology-accepted "$T/text.txt: no multiboot header" \
+	run -smp cpus=4,sockets=1,dies=1,clusters=1,cores=2,threads=2,maxcpus=4 "$T/text.txt"
+# The count reaches the hypervisor as cpus=N (the first image that passes
+# the checks will do: the flat one; the fake grub-mkrescue fails).
+for smp in "2 cpus=2" "sockets=2,cores=2 cpus=4" "cpus=8 cpus=8"; do
+	rm -rf "$T/keep-smp"
+	FAKE_MKRESCUE_FAIL=1 tvx run --keep "$T/keep-smp" -smp "${smp%% *}" \
+		--real-mode-entry 0x7c00 "$T/flat-max.bin"
+	expect_status "smp-hv-option-${smp##* }" 8 &&
+		expect_in "smp-hv-option-${smp##* }" "$T/keep-smp/isoroot/boot/grub/grub.cfg" \
+			"'mem=128' '${smp##* }'" &&
+		pass "smp-hv-option-${smp##* }"
+done
+# Without -smp the hypervisor's default (one vCPU) applies: no cpus=.
+expect_not_in smp-default "$T/keep-flat/isoroot/boot/grub/grub.cfg" "cpus=" &&
+	pass smp-default
 refused qemu-serial "-serial file:x" run -serial file:x "$T/text.txt"
 refused caps-extra "caps: unexpected argument" caps --mem 64
 

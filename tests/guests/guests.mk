@@ -63,3 +63,15 @@ $(B)/guests/realmode.elf: $(B)/guests/realmode.o $(B)/guests/realmode16.o \
 	$(call msg,GUESTLD,$@)
 	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/guests/lib/guest.ld -o $@ \
 		$(B)/guests/realmode.o $(B)/guests/realmode16.o $(GUEST_LIB_OBJS)
+
+# The smp guest links its AP trampoline (copied to page 0 at run time).
+$(B)/guests/smp.o: tests/guests/smp.h
+$(B)/guests/smp_trampoline.o: tests/guests/smp_trampoline.S tests/guests/smp.h
+	$(call msg,GUESTAS,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(B)/guests/smp.elf: $(B)/guests/smp.o $(B)/guests/smp_trampoline.o \
+		     $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
+	$(call msg,GUESTLD,$@)
+	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/guests/lib/guest.ld -o $@ \
+		$(B)/guests/smp.o $(B)/guests/smp_trampoline.o $(GUEST_LIB_OBJS)

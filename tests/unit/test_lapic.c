@@ -936,6 +936,12 @@ static void test_delivery_modes(void **state)
 	assert_true(kvm_apic_set_irq(apic, &irq));
 	assert_true(apic->pending_events & BIT(KVM_APIC_SIPI));
 	assert_int_equal(apic->sipi_vector, 0x9a);
+	/* A new INIT voids the SIPI before it (only a later one counts);
+	 * the pending NMI stays. */
+	irq.delivery_mode = APIC_DM_INIT;
+	assert_true(kvm_apic_set_irq(apic, &irq));
+	assert_int_equal(apic->pending_events,
+			 BIT(KVM_APIC_NMI) | BIT(KVM_APIC_INIT));
 	irq.delivery_mode = APIC_DM_SMI;
 	assert_false(kvm_apic_set_irq(apic, &irq));
 	irq.delivery_mode = APIC_DM_EXTINT;
