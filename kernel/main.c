@@ -246,7 +246,7 @@ void kmain(u32 magic, u64 info_phys)
 	 * then say why it is off */
 	if (!opt.settings.enable_ept || !enable_unrestricted_guest) {
 		printk("tinyvmx: this hypervisor needs EPT and unrestricted guest "
-		       "(no shadow paging, multiboot guests start with paging off)\n");
+		       "(no shadow paging: guests start with paging off, in real mode too)\n");
 		machine_exit("hv-failure", 0);
 	}
 	if (vmx_hardware_enable())
