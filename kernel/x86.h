@@ -158,6 +158,34 @@ static inline void cpuid_count(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d
 		     : "a"(leaf), "c"(sub));
 }
 
+/* Extended leaves: the highest in EAX of leaf 0x80000000; MAXPHYADDR in
+ * EAX[7:0] of 0x80000008, 36 where that leaf is missing on a processor
+ * with PAE (SDM Vol. 3A, "Enumeration of Paging Features by CPUID"). */
+#define CPUID_EXT_MAX_LEAF		0x80000000u
+#define CPUID_ADDR_SIZES_LEAF		0x80000008u
+#define CPUID_80000008_EAX_PHYS_BITS	0xffu
+#define CPUID_DEFAULT_MAXPHYADDR	36
+
+static inline u32 cpuid_ext_max_leaf(void)
+{
+	u32 a, b, c, d;
+
+	cpuid_count(CPUID_EXT_MAX_LEAF, 0, &a, &b, &c, &d);
+	return a;
+}
+
+/* The physical-address width, the host's and so the guest's (the CPUID
+ * model passes leaf 0x80000008 through). */
+static inline unsigned cpuid_maxphyaddr(void)
+{
+	u32 a, b, c, d;
+
+	if (cpuid_ext_max_leaf() < CPUID_ADDR_SIZES_LEAF)
+		return CPUID_DEFAULT_MAXPHYADDR;
+	cpuid_count(CPUID_ADDR_SIZES_LEAF, 0, &a, &b, &c, &d);
+	return a & CPUID_80000008_EAX_PHYS_BITS;
+}
+
 static inline u64 rdtsc(void)
 {
 	u32 lo, hi;

@@ -17,7 +17,6 @@
 #include "vmx/entry_check.h"
 #include "vmx/vmx.h"
 
-#define CPUID_MAXPHYADDR_LEAF 0x80000008u
 #define CPUID_7_EBX_RTM BIT(11)
 #define CPUID_7_EBX_SGX_ BIT(2)
 
@@ -48,8 +47,7 @@ static void fill_caps(struct vmx_entry_check_caps *c)
 	c->exit_ctls = vmx_control_cap(m, VMX_CTL_EXIT, NULL);
 	c->entry_ctls = vmx_control_cap(m, VMX_CTL_ENTRY, NULL);
 	c->ept_vpid_cap = m->ept_vpid_cap;
-	cpuid_count(CPUID_MAXPHYADDR_LEAF, 0, &a, &b, &cx, &d);
-	c->maxphyaddr = a & 0xff;
+	c->maxphyaddr = cpuid_maxphyaddr();
 	cpuid_count(7, 0, &a, &b, &cx, &d);
 	c->has_rtm = b & CPUID_7_EBX_RTM;
 	c->has_sgx = b & CPUID_7_EBX_SGX_;

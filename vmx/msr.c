@@ -45,16 +45,9 @@
 
 /* IA32_EFER bits the guest may set; LME and NX only if CPUID has them. */
 #define EFER_ALLOWED_ALWAYS ((u64)EFER_SCE)
-#define CPUID_EXT_MAX_LEAF 0x80000000u
 #define CPUID_EXT_FEATURES_LEAF 0x80000001u
 #define CPUID_80000001_EDX_NX BIT(20)
 #define CPUID_80000001_EDX_LM BIT(29)
-/* MAXPHYADDR: CPUID.80000008H:EAX[7:0]; 36 where the leaf is missing on
- * a processor with PAE (SDM Vol. 3A, "Enumeration of Paging Features by
- * CPUID"). */
-#define CPUID_ADDR_SIZES_LEAF 0x80000008u
-#define CPUID_80000008_EAX_PHYS_BITS 0xffu
-#define DEFAULT_MAXPHYADDR 36
 
 struct open_msr {
 	u32 msr;
@@ -92,24 +85,6 @@ void vmx_setup_msr_intercepts(struct vcpu_vmx *vmx)
  * (vmx/cpuid_model.c leaves their bits alone), so these read the host's.
  * Only the rare EFER and MTRR writes use them.
  */
-static u32 cpuid_ext_max_leaf(void)
-{
-	u32 a, b, c, d;
-
-	cpuid_count(CPUID_EXT_MAX_LEAF, 0, &a, &b, &c, &d);
-	return a;
-}
-
-static unsigned cpuid_maxphyaddr(void)
-{
-	u32 a, b, c, d;
-
-	if (cpuid_ext_max_leaf() < CPUID_ADDR_SIZES_LEAF)
-		return DEFAULT_MAXPHYADDR;
-	cpuid_count(CPUID_ADDR_SIZES_LEAF, 0, &a, &b, &c, &d);
-	return a & CPUID_80000008_EAX_PHYS_BITS;
-}
-
 static u64 efer_allowed_bits(void)
 {
 	u64 allowed = EFER_ALLOWED_ALWAYS;
