@@ -232,19 +232,15 @@ int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 
 	kvm_skip_emulated_instruction(vcpu);
 	vcpu->arch.halt_if = if_flag;
-	if (vcpu->kvm->online_vcpus > 1) {
+	for (;;) {
 		if (kvm_vcpu_has_events(vcpu)) {
 			vcpu->arch.requests |= KVM_REQ_EVENT;
 			return 1;
 		}
-		vcpu->arch.mp_state = KVM_MP_STATE_HALTED;
-		vcpu->run->exit_reason = KVM_EXIT_INTR;
-		return 0;
-	}
-	for (;;) {
-		if (nmi_pending(vcpu) || (if_flag && kvm_cpu_has_interrupt(vcpu))) {
-			vcpu->arch.requests |= KVM_REQ_EVENT;
-			return 1;
+		if (vcpu->kvm->online_vcpus > 1) {
+			vcpu->arch.mp_state = KVM_MP_STATE_HALTED;
+			vcpu->run->exit_reason = KVM_EXIT_INTR;
+			return 0;
 		}
 		if (!if_flag || !apic->lapic_timer.armed)
 			break;
