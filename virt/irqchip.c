@@ -53,6 +53,10 @@ void kvm_create_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic *apic,
 		      void *regs_page)
 {
 	kvm_lapic_init(apic, regs_page, vcpu->vcpu_id, &kvm_lapic_ops, vcpu);
+	/* IA32_APIC_BASE's address bits end where the guest's MAXPHYADDR
+	 * does, the one the MTRR checks use (CPUID 0x80000008 is passed
+	 * through). */
+	apic->maxphyaddr = cpuid_maxphyaddr();
 	kvm_lapic_reset(apic, vcpu->vcpu_id == 0);
 	/*
 	 * What PC firmware leaves in the BSP's LVT for the OS (the virtual
